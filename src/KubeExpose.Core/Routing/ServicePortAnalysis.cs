@@ -1,0 +1,196 @@
+using k8s.Models;
+using KubeExpose.Core.Model;
+
+namespace KubeExpose.Core.Routing;
+
+/// <summary>
+/// The truth about one Service port before any route is chosen: which pods it selects, what they declare, which
+/// endpoints are ready. Every in-cluster route (ClusterIP, DNS, env vars, proxy) inherits this verdict; node and
+/// external routes add their own.
+/// </summary>
+internal sealed class ServicePortAnalysis
+{
+    private ServicePortAnalysis(V1Service service, V1ServicePort port, string ns)
+    {
+        Service = service;
+        Port = port;
+        Namespace = ns;
+    }
+
+    public V1Service Service { get; }
+    public V1ServicePort Port { get; }
+    public string Namespace { get; }
+    public string Name => Service.Metadata.Name;
+
+    /// <summary>The Service port as routes name it: its name, else its number.</summary>
+    public string PortLabel => string.IsNullOrEmpty(Port.Name) ? Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : Port.Name;
+
+    public string Protocol => Port.Protocol ?? "TCP";
+
+    /// <summary>Pods the selector matches (empty for selectorless Services).</summary>
+    public IReadOnlyList<V1Pod> SelectedPods { get; private set; } = [];
+
+    /// <summary>Endpoints for this port, from whichever endpoints API the snapshot came from.</summary>
+    public IReadOnlyList<Backend> Backends { get; private set; } = [];
+
+    public List<Diagnosis> Diagnoses { get; } = [];
+
+    public RouteStatus Status => Verdict.Of(Diagnoses);
+
+    public bool HasSelector => Service.Spec?.Selector is { Count: > 0 };
+
+    /// <summary>Nodes that host at least one ready endpoint of this port (what externalTrafficPolicy Local needs).</summary>
+    public IReadOnlySet<string> NodesWithReadyBackend => Backends.Where(b => b.Ready && b.Node is not null).Select(b => b.Node!).ToHashSet();
+
+    /// <summary>The container port number this Service port reaches on <paramref name="pod"/>, when it can be told.</summary>
+    public int? TargetPortOn(V1Pod pod)
+    {
+        var target = Port.TargetPort;
+        if (target is null)
+        {
+            return Port.Port;
+        }
+
+        var value = target.Value;
+        return int.TryParse(value, out var number) ? number : PodFacts.NamedPort(pod, value)?.ContainerPort;
+    }
+
+    public static ServicePortAnalysis Analyse(SnapshotIndex index, V1Service service, V1ServicePort port)
+    {
+        var ns = service.Metadata.NamespaceProperty ?? "default";
+        var analysis = new ServicePortAnalysis(service, port, ns);
+        analysis.Backends = BackendsFor(index, ns, service.Metadata.Name, port);
+        if (analysis.HasSelector)
+        {
+            analysis.SelectedPods = index.Select(ns, service.Spec!.Selector);
+            analysis.JudgePods();
+        }
+        else if (analysis.Backends.Count == 0)
+        {
+            analysis.Diagnoses.Add(FindingCatalog.NoSelectorNoEndpoints(ns, analysis.Name));
+        }
+        else if (analysis.Backends.Any(b => b.Pod is null))
+        {
+            analysis.Diagnoses.Add(FindingCatalog.EndpointsWithoutPods(ns, analysis.Name, analysis.Backends.Where(b => b.Pod is null).Select(b => b.Address)));
+        }
+
+        analysis.JudgeEndpoints();
+        return analysis;
+    }
+
+    private void JudgePods()
+    {
+        var ns = Namespace;
+        if (SelectedPods.Count == 0)
+        {
+            Diagnoses.Add(FindingCatalog.SelectorMatchesNoPods(ns, Name, string.Join(",", Service.Spec!.Selector.Select(s => $"{s.Key}={s.Value}"))));
+            return;
+        }
+
+        var serving = JudgeTargetPort();
+        var notReady = serving.Where(p => !PodFacts.IsReady(p)).Select(PodFacts.Name).ToList();
+        if (serving.Count > 0 && notReady.Count == serving.Count)
+        {
+            Diagnoses.Add(Service.Spec?.PublishNotReadyAddresses == true
+                ? FindingCatalog.PublishNotReady(ns, Name, notReady)
+                : FindingCatalog.NoPodReady(ns, Name, notReady));
+        }
+        else if (notReady.Count > 0)
+        {
+            Diagnoses.Add(Service.Spec?.PublishNotReadyAddresses == true
+                ? FindingCatalog.PublishNotReady(ns, Name, notReady)
+                : FindingCatalog.SomePodsNotReady(ns, Name, notReady));
+        }
+    }
+
+    /// <summary>Checks what the selected pods declare for the target port; returns the pods that can serve it.</summary>
+    private List<V1Pod> JudgeTargetPort()
+    {
+        var ns = Namespace;
+        var target = Port.TargetPort?.Value ?? Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!int.TryParse(target, out var number))
+        {
+            // A named targetPort: pods without that name get no endpoint for this port at all.
+            var missing = SelectedPods.Where(p => PodFacts.NamedPort(p, target) is null).Select(PodFacts.Name).ToList();
+            if (missing.Count == SelectedPods.Count)
+            {
+                Diagnoses.Add(FindingCatalog.NamedPortMissingAll(ns, Name, target, missing));
+                return [];
+            }
+
+            if (missing.Count > 0)
+            {
+                Diagnoses.Add(FindingCatalog.NamedPortMissingSome(ns, Name, target, missing));
+            }
+
+            var serving = SelectedPods.Where(p => PodFacts.NamedPort(p, target) is not null).ToList();
+            JudgeProtocol(serving.Select(p => (p, PodFacts.NamedPort(p, target)!)).ToList(), target);
+            return serving;
+        }
+
+        // A numeric targetPort always gets endpoints; whether anything listens is only provable from declarations.
+        var declaredAnywhere = SelectedPods.SelectMany(PodFacts.Ports).ToList();
+        var matching = SelectedPods.SelectMany(p => PodFacts.Ports(p).Where(c => c.ContainerPort == number).Select(c => (p, c))).ToList();
+        if (declaredAnywhere.Count == 0)
+        {
+            Diagnoses.Add(FindingCatalog.NoPortsDeclared(ns, Name, number));
+        }
+        else if (matching.Count == 0)
+        {
+            Diagnoses.Add(FindingCatalog.NumericPortUndeclared(ns, Name, number,
+                declaredAnywhere.Select(c => $"{c.ContainerPort}/{c.Protocol ?? "TCP"}").Distinct()));
+        }
+        else
+        {
+            JudgeProtocol(matching, target);
+        }
+
+        return SelectedPods.ToList();
+    }
+
+    private void JudgeProtocol(List<(V1Pod Pod, V1ContainerPort Port)> targets, string target)
+    {
+        var wrong = targets.Where(t => (t.Port.Protocol ?? "TCP") != Protocol).ToList();
+        // For numeric ports a pod may declare the number twice (TCP and UDP); only a pod with no matching protocol is wrong.
+        var wrongPods = wrong.Select(t => t.Pod).Distinct()
+            .Where(p => !targets.Any(t => t.Pod == p && (t.Port.Protocol ?? "TCP") == Protocol)).ToList();
+        if (wrongPods.Count > 0)
+        {
+            var diagnosis = FindingCatalog.ProtocolMismatch(Namespace, Name, target, Protocol, wrong[0].Port.Protocol ?? "TCP", wrongPods.Select(PodFacts.Name));
+            Diagnoses.Add(wrongPods.Count == targets.Select(t => t.Pod).Distinct().Count() ? diagnosis : diagnosis with { Effect = RouteStatus.Degraded });
+        }
+    }
+
+    private void JudgeEndpoints()
+    {
+        if (Service.Spec?.SessionAffinity == "ClientIP")
+        {
+            Diagnoses.Add(FindingCatalog.SessionAffinity(Namespace, Name, Service.Spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds));
+        }
+
+        if (!Backends.Any(b => b.Ready) && Verdict.Of(Diagnoses) != RouteStatus.Broken)
+        {
+            Diagnoses.Add(FindingCatalog.NoReadyEndpoints(Namespace, Name, PortLabel));
+        }
+    }
+
+    private static List<Backend> BackendsFor(SnapshotIndex index, string ns, string name, V1ServicePort port)
+    {
+        var portName = port.Name ?? string.Empty;
+        var protocol = port.Protocol ?? "TCP";
+        var backends = new List<Backend>();
+        foreach (var group in index.Endpoints(ns, name))
+        {
+            var match = group.Ports.FirstOrDefault(p => p.Name == portName && p.Protocol == protocol);
+            if (match is null)
+            {
+                continue;
+            }
+
+            backends.AddRange(group.Addresses.Select(a => new Backend(a.Ip, match.Port, a.Ready, a.Pod, a.Node)));
+        }
+
+        // Dual-stack Services list an address once per family slice; a pod appears once per address, which is right.
+        return backends.DistinctBy(b => (b.Address, b.Port)).OrderBy(b => b.Pod ?? b.Address, StringComparer.Ordinal).ToList();
+    }
+}

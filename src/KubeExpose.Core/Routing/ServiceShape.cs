@@ -1,0 +1,32 @@
+using k8s.Models;
+
+namespace KubeExpose.Core.Routing;
+
+/// <summary>Facts about a Service's type that several route families need.</summary>
+internal static class ServiceShape
+{
+    public static string Type(V1Service s) => s.Spec?.Type ?? "ClusterIP";
+
+    public static bool IsExternalName(V1Service s) => Type(s) == "ExternalName";
+
+    public static bool IsHeadless(V1Service s) => !IsExternalName(s) && s.Spec?.ClusterIP == "None";
+
+    /// <summary>The virtual IPs (one per IP family), empty for headless and ExternalName Services.</summary>
+    public static IReadOnlyList<string> ClusterIps(V1Service s)
+    {
+        if (IsExternalName(s) || IsHeadless(s))
+        {
+            return [];
+        }
+
+        var ips = s.Spec?.ClusterIPs is { Count: > 0 } list ? list : s.Spec?.ClusterIP is { Length: > 0 } one ? [one] : [];
+        return ips.Where(ip => ip != "None").ToList();
+    }
+
+    public static bool HasNodePorts(V1Service s) => Type(s) is "NodePort" or "LoadBalancer";
+
+    public static bool LocalTrafficPolicy(V1Service s) => s.Spec?.ExternalTrafficPolicy == "Local";
+
+    public static string DnsName(V1Service s, string clusterDomain) =>
+        $"{s.Metadata.Name}.{s.Metadata.NamespaceProperty ?? "default"}.svc.{clusterDomain}";
+}

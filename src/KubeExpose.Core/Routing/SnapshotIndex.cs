@@ -1,0 +1,113 @@
+using k8s.Models;
+
+namespace KubeExpose.Core.Routing;
+
+/// <summary>
+/// Lookups over a <see cref="ClusterSnapshot"/> built once, so the model stays linear in the size of the cluster:
+/// pods are indexed by namespace and by each label pair, so a selector costs the size of its rarest label's pod set.
+/// </summary>
+internal sealed class SnapshotIndex
+{
+    private static readonly IReadOnlyList<V1Pod> NoPods = [];
+    private readonly Dictionary<(string Ns, string Key, string Value), List<V1Pod>> _podsByLabel = [];
+    private readonly Dictionary<string, List<V1Pod>> _podsByNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Ns, string Name), List<EndpointGroup>> _endpoints = [];
+    private readonly Dictionary<(string Ns, string Name), V1Service> _services = [];
+    private readonly Dictionary<(string Ns, string Name), SecretInfo> _secrets = [];
+
+    public SnapshotIndex(ClusterSnapshot snapshot)
+    {
+        Snapshot = snapshot;
+        foreach (var pod in snapshot.Pods)
+        {
+            // Finished pods never serve; terminating pods are being removed from endpoints.
+            if (pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            var ns = pod.Metadata.NamespaceProperty ?? "default";
+            Add(_podsByNamespace, ns, pod);
+            foreach (var (key, value) in pod.Metadata.Labels ?? new Dictionary<string, string>())
+            {
+                Add(_podsByLabel, (ns, key, value), pod);
+            }
+        }
+
+        foreach (var group in snapshot.Endpoints)
+        {
+            Add(_endpoints, (group.Namespace, group.Service), group);
+        }
+
+        foreach (var service in snapshot.Services)
+        {
+            _services[(service.Metadata.NamespaceProperty ?? "default", service.Metadata.Name)] = service;
+        }
+
+        foreach (var secret in snapshot.Secrets)
+        {
+            _secrets[(secret.Namespace, secret.Name)] = secret;
+        }
+
+        Nodes = snapshot.Nodes.ToDictionary(n => n.Metadata.Name, StringComparer.Ordinal);
+        NodeAddresses = snapshot.Nodes
+            .SelectMany(n => n.Status?.Addresses ?? [])
+            .Where(a => a.Type is "InternalIP" or "ExternalIP")
+            .Select(a => a.Address)
+            .ToHashSet(StringComparer.Ordinal);
+        NodesReadable = !snapshot.Unreadable.ContainsKey("nodes");
+    }
+
+    public ClusterSnapshot Snapshot { get; }
+
+    public IReadOnlyDictionary<string, V1Node> Nodes { get; }
+
+    public IReadOnlySet<string> NodeAddresses { get; }
+
+    public bool NodesReadable { get; }
+
+    public V1Service? Service(string ns, string name) => _services.GetValueOrDefault((ns, name));
+
+    public SecretInfo? Secret(string ns, string name) => _secrets.GetValueOrDefault((ns, name));
+
+    public IReadOnlyList<EndpointGroup> Endpoints(string ns, string service) =>
+        _endpoints.TryGetValue((ns, service), out var groups) ? groups : [];
+
+    public IReadOnlyList<V1Pod> PodsIn(string ns) => _podsByNamespace.TryGetValue(ns, out var pods) ? pods : NoPods;
+
+    /// <summary>The live pods in <paramref name="ns"/> whose labels contain every pair of <paramref name="selector"/>.</summary>
+    public IReadOnlyList<V1Pod> Select(string ns, IDictionary<string, string> selector)
+    {
+        List<V1Pod>? smallest = null;
+        foreach (var pair in selector)
+        {
+            if (!_podsByLabel.TryGetValue((ns, pair.Key, pair.Value), out var pods))
+            {
+                return NoPods;
+            }
+
+            if (smallest is null || pods.Count < smallest.Count)
+            {
+                smallest = pods;
+            }
+        }
+
+        if (smallest is null)
+        {
+            return NoPods;
+        }
+
+        return smallest.Where(p => selector.All(s => p.Metadata.Labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
+    }
+
+    private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+}

@@ -1,0 +1,25 @@
+using KubeExpose.Core.Model;
+
+namespace KubeExpose.Core.Routing;
+
+/// <summary>Folds diagnoses into one status: the worst effect wins (Ready &lt; Degraded &lt; Unknown &lt; Pending &lt; Broken).</summary>
+internal static class Verdict
+{
+    public static RouteStatus Worst(RouteStatus a, RouteStatus b) => Rank(a) >= Rank(b) ? a : b;
+
+    public static RouteStatus Of(IEnumerable<Diagnosis> diagnoses) =>
+        diagnoses.Aggregate(RouteStatus.Ready, (status, d) => Worst(status, d.Effect));
+
+    /// <summary>Findings in the order a reader needs them: errors first, then warnings, then notes.</summary>
+    public static IReadOnlyList<Finding> Findings(IEnumerable<Diagnosis> diagnoses) =>
+        diagnoses.Select(d => d.Finding).Distinct().OrderByDescending(f => f.Severity).ToArray();
+
+    private static int Rank(RouteStatus status) => status switch
+    {
+        RouteStatus.Ready => 0,
+        RouteStatus.Degraded => 1,
+        RouteStatus.Unknown => 2,
+        RouteStatus.Pending => 3,
+        _ => 4,
+    };
+}
