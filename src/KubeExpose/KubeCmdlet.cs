@@ -54,7 +54,7 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
         try
         {
             var session = KubeSession.Connect(ConnectionOptions);
-            WriteVerbose($"Context '{session.Context ?? "(in-cluster)"}', namespace '{session.Namespace}', server {session.Configuration.Host}.");
+            WriteVerbose($"Context '{session.Context ?? "(in-cluster)"}', namespace '{session.Namespace}', server {session.Server}.");
             return session;
         }
         catch (KubeExposeException e)

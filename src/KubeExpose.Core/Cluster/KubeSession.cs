@@ -24,6 +24,12 @@ public sealed class KubeSession : IDisposable
     /// <summary>The namespace commands work in unless told otherwise.</summary>
     public string Namespace { get; }
 
+    /// <summary>
+    /// The API server address. Cmdlets read it here rather than from <see cref="Configuration"/>: KubernetesClient
+    /// types live in the module's private load context and must not appear in the cmdlet assembly's code.
+    /// </summary>
+    public string Server => Configuration.Host;
+
     /// <summary>Resolves the options the way kubectl does: explicit values, then KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>
     public static KubeSession Connect(KubeConnectionOptions options)
     {
