@@ -556,7 +556,7 @@ server {
 EOF
     start nginx nginx -p "$dir" -c "$dir/nginx.conf" -e "$LOGS/nginx.log"
     wait_until nginx 20 "nginx on $EXTERNAL_IP:80" sh -c "curl -s -o /dev/null -w '%{http_code}' http://$EXTERNAL_IP/ | grep -q 404"
-    start ingress-controller --marker ingress-controller.py python3 -u "$HERE/ingress-controller.py" \
+    start ingress-controller --marker ingress-controller.py /usr/bin/python3 -u "$HERE/ingress-controller.py" \
         "$STATE/test-controllers.kubeconfig" "$EXTERNAL_IP" "$dir" "$dir/nginx.pid" "$PKI/ingress-default.crt" "$PKI/ingress-default.key"
 }
 
@@ -564,7 +564,7 @@ lb_mode() { cat "$STATE/lb-mode" 2>/dev/null || echo on; }
 
 start_lb() {
     alive lb-controller && return 0
-    start lb-controller --marker lb-controller.py python3 -u "$HERE/lb-controller.py" "$STATE/test-controllers.kubeconfig" "$LB_POOL"
+    start lb-controller --marker lb-controller.py /usr/bin/python3 -u "$HERE/lb-controller.py" "$STATE/test-controllers.kubeconfig" "$LB_POOL"
 }
 
 # --- commands ------------------------------------------------------------------------------------------------------
@@ -691,7 +691,7 @@ do_status() {
         else printf '%-24s stopped\n' "$c"; rc=1; fi
     done
     if [ -s "$PKI/tokens.csv" ] && api_ready 2>/dev/null; then printf '%-24s ready (%s)\n' api "$API_SERVER"; else printf '%-24s not ready\n' api; rc=1; fi
-    if [ $rc = 0 ] && node_ready; then printf '%-24s Ready (InternalIP %s, ExternalIP %s)\n' "node $NODE_NAME" "$INTERNAL_IP" "$EXTERNAL_IP"; else printf '%-24s not Ready\n' "node $NODE_NAME"; rc=1; fi
+    if [ -s "$STATE/admin.kubeconfig" ] && node_ready; then printf '%-24s Ready (InternalIP %s, ExternalIP %s)\n' "node $NODE_NAME" "$INTERNAL_IP" "$EXTERNAL_IP"; else printf '%-24s not Ready\n' "node $NODE_NAME"; rc=1; fi
     printf '%-24s %s (pool %s)\n' loadbalancers "$(lb_mode)" "$LB_POOL"
     return $rc
 }
