@@ -74,8 +74,8 @@ public sealed class ReferenceTests : IDisposable
         // Patched in by cluster.sh up; it must survive the kubelet's periodic status updates.
         Assert.Equal(ExternalIp, addresses["ExternalIP"]);
         Assert.Equal("v1.20.2", node.GetProperty("status").GetProperty("nodeInfo").GetProperty("kubeletVersion").GetString());
-        Assert.Equal(InternalIp, _cluster.Environment["KX_NODE_INTERNAL_IP"]);
-        Assert.Equal(ExternalIp, _cluster.Environment["KX_NODE_EXTERNAL_IP"]);
+        Assert.Equal(InternalIp, _cluster.NodeInternalIp);
+        Assert.Equal(ExternalIp, _cluster.NodeExternalIp);
         Assert.DoesNotContain("uninitialized", _cluster.Kubectl("get", "node", "kx-node", "-o", "jsonpath={.spec.taints}").Output);
     }
 
@@ -374,7 +374,7 @@ public sealed class ReferenceTests : IDisposable
     private CommandResult Script(params string[] args) =>
         ClusterFixture.Run("bash", [ClusterFixture.ScriptPath, .. args], TimeSpan.FromSeconds(60));
 
-    private void EnsureLoadBalancers(string mode) => Script("lb", mode).AssertSuccess();
+    private void EnsureLoadBalancers(string mode) => _cluster.SetLoadBalancerProvisioning(mode == "on");
 
     private List<JsonElement> Pods(string selector) =>
         JsonDocument.Parse(_cluster.Kubectl("-n", Ns, "get", "pods", "-l", selector, "-o", "json").AssertSuccess().Output)
