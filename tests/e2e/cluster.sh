@@ -83,12 +83,15 @@ start() { # NAME [--marker TEXT] CMD ARGS...
     echo $! >"$PIDS/$name.pid"
 }
 
+# A process that exited but is not reaped yet (a zombie: init reaps our orphans when it gets to it) counts as gone.
+running() { [ -e "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
 stop() { # NAME: SIGTERM, then SIGKILL after 10 s
     local name=$1 pid i
     if pid=$(pid_of "$name"); then
         kill -TERM "$pid" 2>/dev/null || true
-        for i in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-        if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+        for i in $(seq 100); do running "$pid" || break; sleep 0.1; done
+        if running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
         log "stopped $name (pid $pid)"
     fi
     rm -f "$PIDS/$name.pid" "$PIDS/$name.exe" "$PIDS/$name.marker"
