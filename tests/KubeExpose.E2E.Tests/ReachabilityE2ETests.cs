@@ -402,17 +402,20 @@ public sealed class ReachabilityE2ETests : IDisposable
             "External" => _cluster.Outside(curl),
             "Node" => ClusterFixture.Run(curl[0], curl[1..], TimeSpan.FromSeconds(20)),
             "Operator" => _cluster.Kubectl("get", "--raw", route.Url!),
-            "Pod" => FromPod(ns, url),
+            "Pod" => FromPod(ns, route.Address, route.Port ?? 80),
             _ => throw new InvalidOperationException(route.Vantage),
         };
     }
 
-    /// <summary>Fetches a URL from inside a pod of the test's namespace (the web image carries busybox wget).</summary>
-    private CommandResult FromPod(string? ns, string url)
+    /// <summary>
+    /// An HTTP GET from inside a pod of the test's namespace, with busybox nc (the image's static busybox wget crashes
+    /// on lookups): the exit code is nc's, the output the raw response.
+    /// </summary>
+    private CommandResult FromPod(string? ns, string address, int port)
     {
         ns ??= _namespaces[^1];
         var pod = _cluster.Kubectl("-n", ns, "get", "pods", "-l", "app=web", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}").Output;
-        return _cluster.Kubectl("-n", ns, "exec", pod, "--", "wget", "-q", "-T", "5", "-O", "-", url);
+        return _cluster.Kubectl("-n", ns, "exec", pod, "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\nHost: e2e\\r\\n\\r\\n' | nc -w 5 {address} {port}");
     }
 
     private static CommandResult Script(params string[] args) =>
