@@ -227,7 +227,7 @@ public sealed class ReachabilityE2ETests : IDisposable
     {
         _cluster.Require();
         var ns = NewNamespace();
-        _cluster.DeployWeb(ns, "web", replicas: 1, extraPorts: "\n                    - {name: alt, containerPort: 8443, hostPort: 18443}");
+        _cluster.DeployWeb(ns, "web", replicas: 1, extraPorts: "\n        - {name: alt, containerPort: 8443, hostPort: 18443}");
         ApplyService(ns, "web", "type: ClusterIP", "selector: {app: web}", "externalIPs: [" + ExternalIp + "]",
             "ports: [{name: http, port: 18095, targetPort: http}, {name: alt, port: 18096, targetPort: alt}]");
         WaitForReadyEndpoints(ns, "web", 1);
