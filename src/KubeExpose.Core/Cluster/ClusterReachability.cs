@@ -10,7 +10,7 @@ public static class ClusterReachability
     /// <summary>Every route to the Services in scope, with verdicts.</summary>
     /// <param name="client">The API client.</param>
     /// <param name="namespace">The namespace; null = all namespaces.</param>
-    /// <param name="services">Service names; null = every Service in scope. Names that do not exist are skipped (see <see cref="GetReportAsync"/>).</param>
+    /// <param name="services">Service names; null = every Service in scope. Names that do not exist are skipped (see <see cref="GetReportAsync(IKubernetes, string?, IReadOnlyCollection{string}?, IProgress{string}?, CancellationToken)"/>).</param>
     /// <param name="cancellationToken">Stops the reads.</param>
     public static async Task<IReadOnlyList<Route>> GetRoutesAsync(
         IKubernetes client, string? @namespace, IReadOnlyCollection<string>? services, CancellationToken cancellationToken) =>
@@ -31,7 +31,7 @@ public static class ClusterReachability
     }
 }
 
-/// <summary>The result of <see cref="ClusterReachability.GetReportAsync"/>.</summary>
+/// <summary>The result of <see cref="ClusterReachability.GetReportAsync(IKubernetes, string?, IReadOnlyCollection{string}?, IProgress{string}?, CancellationToken)"/>.</summary>
 /// <param name="Routes">Every route found.</param>
 /// <param name="UnknownServices">Requested Service names that do not exist in scope.</param>
 /// <param name="Unreadable">Why some optional kinds could not be read (permission messages naming verb and resource).</param>

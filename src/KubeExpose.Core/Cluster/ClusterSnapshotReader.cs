@@ -67,7 +67,10 @@ public static class ClusterSnapshotReader
         };
     }
 
-    /// <summary>EndpointSlices v1, else v1beta1 (through the raw API: the client has no v1beta1 types), else v1 Endpoints.</summary>
+    /// <summary>
+    /// EndpointSlices v1, else v1beta1 (through the raw API: the client has no v1beta1 types), else v1 Endpoints: one
+    /// LIST of the first API the server serves and lets us read.
+    /// </summary>
     private static async Task<(IReadOnlyList<EndpointGroup> Groups, string Source)> ReadEndpointsAsync(IKubernetes client, string? ns, IProgress<string>? progress, CancellationToken ct)
     {
         try
@@ -78,8 +81,9 @@ public static class ClusterSnapshotReader
             progress?.Report($"Read {slices.Count} EndpointSlices (discovery.k8s.io/v1).");
             return (slices.Select(EndpointShapes.FromV1Slice).OfType<EndpointGroup>().ToList(), "discovery.k8s.io/v1");
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
+            // Not served (404), or RBAC lets this user read Endpoints but not slices (403): try the next API.
         }
         catch (Exception e)
         {
@@ -100,8 +104,9 @@ public static class ClusterSnapshotReader
             progress?.Report($"Read {slices.Count} EndpointSlices (discovery.k8s.io/v1beta1).");
             return (slices.Select(EndpointShapes.FromV1Beta1Slice).OfType<EndpointGroup>().ToList(), "discovery.k8s.io/v1beta1");
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
+            // Not served (404), or RBAC lets this user read Endpoints but not slices (403): try the next API.
         }
         catch (Exception e)
         {

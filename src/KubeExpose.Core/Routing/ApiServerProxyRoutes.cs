@@ -18,9 +18,13 @@ internal static class ApiServerProxyRoutes
 
         var https = a.Port.Name is "https" || a.Port.AppProtocol is "https" || a.Port.Port == 443 ? "https:" : string.Empty;
         var path = $"/api/v1/namespaces/{a.Namespace}/services/{https}{a.Name}:{a.PortLabel}/proxy/";
-        IEnumerable<Diagnosis> extra = a.Backends.Count > 0 && a.Backends.All(b => b.Pod is null)
-            ? [a.Diagnoses.FirstOrDefault(d => d.Finding.Code == "KE1002") is { } d ? d with { Effect = RouteStatus.Broken } : FindingCatalog.NoReadyEndpoints(a.Namespace, a.Name, a.PortLabel)]
-            : [];
+        // The proxy only forwards to endpoints whose targetRef is a pod: hand-made endpoints break it (all) or
+        // make it a gamble per request (some).
+        var handMade = a.Diagnoses.FirstOrDefault(d => d.Finding.Code == "KE1002");
+        var podless = a.Backends.Count(b => b.Pod is null);
+        IEnumerable<Diagnosis> extra = podless == 0 || handMade is null ? []
+            : podless == a.Backends.Count ? [handMade with { Effect = RouteStatus.Broken }]
+            : [handMade with { Effect = RouteStatus.Degraded }];
         yield return RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null, extra, url: path);
     }
 }

@@ -16,17 +16,35 @@ internal static class DnsRoutes
         }
 
         var full = ServiceShape.DnsName(a.Service, clusterDomain);
-        yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, full, a.Port.Port);
+        var port = PortBehindName(a);
+        yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, full, port);
         foreach (var shortName in new[] { $"{a.Name}.{a.Namespace}", a.Name })
         {
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, shortName, a.Port.Port, [FindingCatalog.ShortDnsName(a.Namespace, shortName)]);
+            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, shortName, port, [FindingCatalog.ShortDnsName(a.Namespace, shortName)]);
         }
 
         if (!string.IsNullOrEmpty(a.Port.Name))
         {
             // SRV records exist only for named ports: _name._proto.svc.ns.svc.domain.
             var srv = $"_{a.Port.Name}._{a.Protocol.ToLowerInvariant()}.{full}";
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsSrv, srv, a.Port.Port);
+            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsSrv, srv, port);
         }
+    }
+
+    /// <summary>
+    /// The port a client connects to after resolving the name: the Service port for a ClusterIP, but for a headless
+    /// Service the name resolves to pod IPs, so it is the pods' target port (null when the pods disagree).
+    /// </summary>
+    private static int? PortBehindName(ServicePortAnalysis a)
+    {
+        if (!ServiceShape.IsHeadless(a.Service))
+        {
+            return a.Port.Port;
+        }
+
+        var ports = a.Backends.Select(b => b.Port).Distinct().ToList();
+        return ports.Count == 1 ? ports[0]
+            : ports.Count == 0 && int.TryParse(a.Port.TargetPort?.Value ?? a.Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), out var n) ? n
+            : null;
     }
 }

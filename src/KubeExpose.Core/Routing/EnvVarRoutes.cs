@@ -19,12 +19,10 @@ internal static class EnvVarRoutes
         var portVariable = string.IsNullOrEmpty(a.Port.Name)
             ? $"{prefix}_SERVICE_PORT"
             : $"{prefix}_SERVICE_PORT_{a.Port.Name.ToUpperInvariant().Replace('-', '_')}";
-        var created = a.Service.Metadata.CreationTimestamp;
-        var older = created is null
-            ? []
-            : index.PodsIn(a.Namespace).Where(p => p.Metadata.CreationTimestamp < created && p.Spec?.EnableServiceLinks != false)
-                .Select(PodFacts.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var (older, olderCount) = a.Service.Metadata.CreationTimestamp is { } created
+            ? index.PodsWithServiceLinksCreatedBefore(a.Namespace, created, 8)
+            : ([], 0);
         yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.EnvVar, $"${prefix}_SERVICE_HOST:${portVariable}", a.Port.Port,
-            [FindingCatalog.EnvVarCaveat(a.Namespace, a.Name, older)]);
+            [FindingCatalog.EnvVarCaveat(a.Namespace, a.Name, older, olderCount)]);
     }
 }

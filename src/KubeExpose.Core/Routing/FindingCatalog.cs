@@ -41,6 +41,7 @@ public static class FindingCatalog
         ("KE3005", Error, "TLS Secret of the Ingress does not exist"),
         ("KE3006", Error, "TLS Secret of the Ingress has the wrong type"),
         ("KE3007", Warning, "Ingress has no address in its status"),
+        ("KE3008", Warning, "IngressClasses or TLS Secrets cannot be read, so the Ingress cannot be checked"),
         ("KE4001", Warning, "Node has no ExternalIP"),
         ("KE4002", Error, "externalTrafficPolicy Local and no ready pod on this node"),
         ("KE4003", Warning, "Node is not Ready"),
@@ -72,10 +73,11 @@ public static class FindingCatalog
         $"Service {ns}/{svc} sets publishNotReadyAddresses, so its endpoints include pods that are not ready: {Join(pods)}.",
         "Expected for StatefulSet peer discovery; otherwise remove publishNotReadyAddresses.");
 
-    internal static Diagnosis EnvVarCaveat(string ns, string svc, IReadOnlyCollection<string> olderPods) => New("KE1007", Info, Ready,
-        olderPods.Count == 0
+    /// <summary>KE1007; <paramref name="olderPods"/> is a sample (the message names at most eight) of the <paramref name="olderCount"/> pods older than the Service.</summary>
+    internal static Diagnosis EnvVarCaveat(string ns, string svc, IReadOnlyCollection<string> olderPods, int olderCount) => New("KE1007", Info, Ready,
+        olderCount == 0
             ? $"The variables exist only in pods of namespace {ns} created after Service {ns}/{svc} (and with enableServiceLinks not false)."
-            : $"The variables exist only in pods of namespace {ns} created after Service {ns}/{svc}; these pods are older and lack them: {Join(olderPods)}.",
+            : $"The variables exist only in pods of namespace {ns} created after Service {ns}/{svc}; {olderCount} pod(s) are older and lack them: {Join(olderPods, olderCount)}.",
         "Prefer the DNS name; restart older pods if they rely on the variables.");
 
     internal static Diagnosis ShortDnsName(string ns, string name) => New("KE1008", Info, Ready,
@@ -101,8 +103,8 @@ public static class FindingCatalog
         $"targetPort '{port}' of Service {ns}/{svc} is not a named port of any selected pod ({Join(pods)}): the port has no endpoints.",
         $"Name a container port '{port}' (ports[].name) in the pod template, or set targetPort to the number the container listens on.");
 
-    internal static Diagnosis NumericPortUndeclared(string ns, string svc, int port, IEnumerable<string> declared) => New("KE2004", Warning, Unknown,
-        $"targetPort {port} of Service {ns}/{svc} is not declared by the selected pods, which declare {Join(declared)}; undeclared ports can work, but the API cannot prove anything listens on {port}.",
+    internal static Diagnosis NumericPortUndeclared(string ns, string svc, int port, IEnumerable<string> declared, IEnumerable<string> pods) => New("KE2004", Warning, Unknown,
+        $"targetPort {port} of Service {ns}/{svc} is not declared by selected pods {Join(pods)}, which declare {Join(declared)}; undeclared ports can work, but the API cannot prove anything listens on {port}.",
         $"Check the targetPort (the pods declare {Join(declared)}), or declare containerPort {port} in the pod template.");
 
     internal static Diagnosis NoPortsDeclared(string ns, string svc, int port) => New("KE2005", Info, Unknown,
@@ -156,6 +158,10 @@ public static class FindingCatalog
         $"Ingress {ns}/{ingress} has no address in status.loadBalancer: no controller has admitted it (yet).",
         "Check that the ingress controller for its class runs and watches this namespace.");
 
+    internal static Diagnosis IngressUncheckable(string ns, string ingress, string reason) => New("KE3008", Warning, Unknown,
+        $"Ingress {ns}/{ingress} cannot be fully checked: {reason}",
+        "Ask for RBAC that grants 'list' on the resource named, or check the Ingress by connecting (Test-Endpoint).");
+
     internal static Diagnosis NodeNoExternalIp(string node) => New("KE4001", Warning, Unknown,
         $"Node {node} has no ExternalIP: whether clients outside the cluster network reach its InternalIP is outside what the API knows.",
         "Use a LoadBalancer or an Ingress for outside clients, or test this address from outside (Test-Endpoint).");
@@ -180,12 +186,20 @@ public static class FindingCatalog
 
     private static string Join(IEnumerable<string> items)
     {
-        var list = items.ToList();
+        var all = items as IReadOnlyCollection<string> ?? items.ToList();
+        return Join(all, all.Count);
+    }
+
+    /// <summary>At most eight items, then how many more there are (of <paramref name="total"/> when the list is a sample).</summary>
+    private static string Join(IEnumerable<string> items, int total)
+    {
+        var list = items.Take(8).ToList();
+        var count = Math.Max(total, list.Count);
         return list.Count switch
         {
             0 => "none",
-            <= 8 => string.Join(", ", list),
-            _ => $"{string.Join(", ", list.Take(8))} and {list.Count - 8} more",
+            _ when count <= list.Count => string.Join(", ", list),
+            _ => $"{string.Join(", ", list)} and {count - list.Count} more",
         };
     }
 }

@@ -40,7 +40,11 @@ internal static class IngressRoutes
             if (tls?.SecretName is { } secretName)
             {
                 var secret = index.Secret(ns, secretName);
-                if (secret is null && !index.Snapshot.Unreadable.ContainsKey("secrets"))
+                if (index.Snapshot.Unreadable.TryGetValue("secrets", out var why))
+                {
+                    diagnoses.Add(FindingCatalog.IngressUncheckable(ns, name, $"TLS Secret {ns}/{secretName} cannot be read ({why})"));
+                }
+                else if (secret is null)
                 {
                     diagnoses.Add(FindingCatalog.TlsSecretMissing(ns, name, secretName));
                 }
@@ -116,12 +120,13 @@ internal static class IngressRoutes
 
     private static void JudgeClass(V1Ingress ingress, SnapshotIndex index, List<Diagnosis> diagnoses)
     {
-        if (index.Snapshot.Unreadable.ContainsKey("ingressclasses"))
+        var ns = ingress.Metadata.NamespaceProperty ?? "default";
+        if (index.Snapshot.Unreadable.TryGetValue("ingressclasses", out var why))
         {
+            diagnoses.Add(FindingCatalog.IngressUncheckable(ns, ingress.Metadata.Name, $"IngressClasses cannot be read ({why}), so whether a controller serves it is unknown"));
             return;
         }
 
-        var ns = ingress.Metadata.NamespaceProperty ?? "default";
         var classes = index.Snapshot.IngressClasses;
         var names = classes.Select(c => c.Metadata.Name).ToList();
         var className = ingress.Spec?.IngressClassName;

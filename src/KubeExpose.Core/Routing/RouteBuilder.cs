@@ -9,7 +9,12 @@ internal static class RouteBuilder
     public static Route Make(ServicePortAnalysis analysis, Vantage vantage, RouteKind kind, string address, int? port,
         IEnumerable<Diagnosis>? extra = null, string? url = null, IReadOnlyList<Backend>? backends = null, bool inherit = true)
     {
-        var diagnoses = (inherit ? analysis.Diagnoses : []).Concat(extra ?? []).ToList();
+        var diagnoses = new List<Diagnosis>(inherit ? analysis.Diagnoses : []);
+        if (extra is not null)
+        {
+            diagnoses.AddRange(extra);
+        }
+
         return new Route
         {
             Namespace = analysis.Namespace,

@@ -31,41 +31,67 @@ public static class RouteModel
             return a;
         }
 
-        var routes = new List<Route>();
-        var domain = snapshot.ClusterDomain;
-        foreach (var service in snapshot.Services.Where(s => Wanted(s.Metadata.Name)))
+        // Ingress routes first, bucketed by their backend Service, so each Service's routes can be ordered on their own:
+        // sorting a handful of routes per Service is linear overall, a global sort of every route is not.
+        var ingressRoutes = new Dictionary<(string Ns, string Service), List<Route>>();
+        foreach (var ingress in snapshot.Ingresses)
         {
-            foreach (var port in PortsOf(service))
+            foreach (var route in IngressRoutes.For(ingress, index, Analyse, Wanted))
             {
-                var a = Analyse(service, port);
-                if (ServiceShape.IsExternalName(service))
+                var key = (route.Namespace, route.Service);
+                if (!ingressRoutes.TryGetValue(key, out var bucket))
                 {
-                    routes.AddRange(ExternalNameRoutes.For(a, domain));
-                    continue;
+                    ingressRoutes[key] = bucket = [];
                 }
 
-                routes.AddRange(ClusterIpRoutes.For(a));
-                routes.AddRange(DnsRoutes.For(a, domain));
-                routes.AddRange(EnvVarRoutes.For(a, index));
-                routes.AddRange(HeadlessRoutes.For(a, index, domain));
-                routes.AddRange(NodePortRoutes.For(a, index));
-                routes.AddRange(LoadBalancerRoutes.For(a));
-                routes.AddRange(ExternalIpRoutes.For(a, index));
-                routes.AddRange(HostRoutes.For(a, index));
-                routes.AddRange(ApiServerProxyRoutes.For(a));
+                bucket.Add(route);
             }
         }
 
-        foreach (var ingress in snapshot.Ingresses)
+        var routes = new List<Route>();
+        var domain = snapshot.ClusterDomain;
+        var inScope = snapshot.Services.Where(s => Wanted(s.Metadata.Name))
+            .Select(s => (Ns: s.Metadata.NamespaceProperty ?? "default", Name: s.Metadata.Name, Service: s))
+            .ToList();
+        // Ingress backends that name no existing Service still get their (Broken) routes, in the same order.
+        var existing = inScope.Select(s => (s.Ns, s.Name)).ToHashSet();
+        var keys = inScope.Select(s => (s.Ns, s.Name)).Concat(ingressRoutes.Keys.Where(k => !existing.Contains(k)))
+            .Distinct().OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal);
+        var byKey = inScope.GroupBy(s => (s.Ns, s.Name)).ToDictionary(g => g.Key, g => g.Select(s => s.Service).ToList());
+        foreach (var key in keys)
         {
-            routes.AddRange(IngressRoutes.For(ingress, index, Analyse, Wanted));
+            var own = new List<Route>();
+            foreach (var service in byKey.GetValueOrDefault(key) ?? [])
+            {
+                foreach (var port in PortsOf(service))
+                {
+                    var a = Analyse(service, port);
+                    if (ServiceShape.IsExternalName(service))
+                    {
+                        own.AddRange(ExternalNameRoutes.For(a, domain));
+                        continue;
+                    }
+
+                    own.AddRange(ClusterIpRoutes.For(a));
+                    own.AddRange(DnsRoutes.For(a, domain));
+                    own.AddRange(EnvVarRoutes.For(a, index));
+                    own.AddRange(HeadlessRoutes.For(a, index, domain));
+                    own.AddRange(NodePortRoutes.For(a, index));
+                    own.AddRange(LoadBalancerRoutes.For(a));
+                    own.AddRange(ExternalIpRoutes.For(a, index));
+                    own.AddRange(HostRoutes.For(a, index));
+                    own.AddRange(ApiServerProxyRoutes.For(a));
+                }
+            }
+
+            own.AddRange(ingressRoutes.GetValueOrDefault(key) ?? []);
+            // Stable: within a port and vantage the families keep the order above.
+            routes.AddRange(own.OrderBy(r => r.ServicePort, StringComparer.Ordinal).ThenBy(r => r.Vantage));
         }
 
         var known = snapshot.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var unknown = services?.Where(s => !known.Contains(s)).Distinct(StringComparer.Ordinal).ToList() ?? [];
-        var ordered = routes.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Service, StringComparer.Ordinal)
-            .ThenBy(r => r.ServicePort, StringComparer.Ordinal).ThenBy(r => r.Vantage).ToList(); // stable: keeps family order
-        return new RouteSet(ordered, unknown);
+        return new RouteSet(routes, unknown);
     }
 
     /// <summary>The Service's ports; an ExternalName Service without ports still gets its CNAME route (port "*").</summary>

@@ -59,6 +59,13 @@ internal sealed class ServicePortAnalysis
     {
         var ns = service.Metadata.NamespaceProperty ?? "default";
         var analysis = new ServicePortAnalysis(service, port, ns);
+        if (ServiceShape.IsExternalName(service))
+        {
+            // A CNAME: no selector, no endpoints, nothing to judge but the note that the target is out of sight.
+            analysis.Diagnoses.Add(FindingCatalog.ExternalNameTarget(ns, analysis.Name, service.Spec?.ExternalName ?? string.Empty));
+            return analysis;
+        }
+
         analysis.Backends = BackendsFor(index, ns, service.Metadata.Name, port);
         if (analysis.HasSelector)
         {
@@ -129,18 +136,23 @@ internal sealed class ServicePortAnalysis
         }
 
         // A numeric targetPort always gets endpoints; whether anything listens is only provable from declarations.
+        // Pods that declare ports but not this one are the doubt; pods that declare nothing give no evidence either way
+        // unless no pod declares anything.
         var declaredAnywhere = SelectedPods.SelectMany(PodFacts.Ports).ToList();
         var matching = SelectedPods.SelectMany(p => PodFacts.Ports(p).Where(c => c.ContainerPort == number).Select(c => (p, c))).ToList();
+        var undeclaring = SelectedPods.Where(p => PodFacts.Ports(p).Any() && !PodFacts.Ports(p).Any(c => c.ContainerPort == number)).ToList();
         if (declaredAnywhere.Count == 0)
         {
             Diagnoses.Add(FindingCatalog.NoPortsDeclared(ns, Name, number));
         }
-        else if (matching.Count == 0)
+        else if (undeclaring.Count > 0)
         {
             Diagnoses.Add(FindingCatalog.NumericPortUndeclared(ns, Name, number,
-                declaredAnywhere.Select(c => $"{c.ContainerPort}/{c.Protocol ?? "TCP"}").Distinct()));
+                undeclaring.SelectMany(PodFacts.Ports).Select(c => $"{c.ContainerPort}/{c.Protocol ?? "TCP"}").Distinct(),
+                undeclaring.Select(PodFacts.Name)));
         }
-        else
+
+        if (matching.Count > 0)
         {
             JudgeProtocol(matching, target);
         }

@@ -14,6 +14,7 @@ internal sealed class SnapshotIndex
     private readonly Dictionary<(string Ns, string Name), List<EndpointGroup>> _endpoints = [];
     private readonly Dictionary<(string Ns, string Name), V1Service> _services = [];
     private readonly Dictionary<(string Ns, string Name), SecretInfo> _secrets = [];
+    private readonly Dictionary<string, List<(DateTime Created, string Name)>> _linkedPodsByAge = new(StringComparer.Ordinal);
 
     public SnapshotIndex(ClusterSnapshot snapshot)
     {
@@ -74,6 +75,39 @@ internal sealed class SnapshotIndex
         _endpoints.TryGetValue((ns, service), out var groups) ? groups : [];
 
     public IReadOnlyList<V1Pod> PodsIn(string ns) => _podsByNamespace.TryGetValue(ns, out var pods) ? pods : NoPods;
+
+    /// <summary>
+    /// The live pods of <paramref name="ns"/> that get Service environment variables (enableServiceLinks not false)
+    /// and were created before <paramref name="created"/>: how many, and the first few by age. A binary search over
+    /// pods sorted once per namespace, so thousands of Services in one namespace stay linear.
+    /// </summary>
+    public (IReadOnlyList<string> Sample, int Count) PodsWithServiceLinksCreatedBefore(string ns, DateTime created, int sample)
+    {
+        if (!_linkedPodsByAge.TryGetValue(ns, out var sorted))
+        {
+            _linkedPodsByAge[ns] = sorted = PodsIn(ns)
+                .Where(p => p.Spec?.EnableServiceLinks != false && p.Metadata.CreationTimestamp is not null)
+                .Select(p => (p.Metadata.CreationTimestamp!.Value, p.Metadata.Name))
+                .OrderBy(p => p.Value).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        }
+
+        // First index whose creation time is not before the Service's.
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid].Created < created)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (sorted.Take(Math.Min(lo, sample)).Select(p => p.Name).ToList(), lo);
+    }
 
     /// <summary>The live pods in <paramref name="ns"/> whose labels contain every pair of <paramref name="selector"/>.</summary>
     public IReadOnlyList<V1Pod> Select(string ns, IDictionary<string, string> selector)

@@ -11,8 +11,13 @@ internal static class Verdict
         diagnoses.Aggregate(RouteStatus.Ready, (status, d) => Worst(status, d.Effect));
 
     /// <summary>Findings in the order a reader needs them: errors first, then warnings, then notes.</summary>
-    public static IReadOnlyList<Finding> Findings(IEnumerable<Diagnosis> diagnoses) =>
-        diagnoses.Select(d => d.Finding).Distinct().OrderByDescending(f => f.Severity).ToArray();
+    public static IReadOnlyList<Finding> Findings(IReadOnlyList<Diagnosis> diagnoses) => diagnoses.Count switch
+    {
+        // Most routes carry no finding or one: skip the sort (this runs once per route, hundreds of thousands of times).
+        0 => [],
+        1 => [diagnoses[0].Finding],
+        _ => diagnoses.Select(d => d.Finding).Distinct().OrderByDescending(f => f.Severity).ToArray(),
+    };
 
     private static int Rank(RouteStatus status) => status switch
     {

@@ -36,7 +36,8 @@ namespace KubeExpose.Commands;
 /// some/all pods, KE2004 numeric targetPort undeclared, KE2005 pods declare no ports, KE2006 protocol mismatch,
 /// KE2007 no pod ready, KE2008 some pods not ready, KE2009 no ready endpoints, KE2010 this pod not ready); KE3xxx
 /// Ingress (KE3001 backend Service missing, KE3002 port not on Service, KE3003 IngressClass missing, KE3004 no class
-/// and no default, KE3005 TLS Secret missing, KE3006 TLS Secret wrong type, KE3007 no address in status); KE4xxx
+/// and no default, KE3005 TLS Secret missing, KE3006 TLS Secret wrong type, KE3007 no address in status, KE3008 class or
+/// TLS Secret unreadable); KE4xxx
 /// nodes and hosts (KE4001 node has no ExternalIP, KE4002 externalTrafficPolicy Local without a local ready pod,
 /// KE4003 node not Ready, KE4004 hostPort on a pod that is not running, KE4005 nodes cannot be read).
 ///
