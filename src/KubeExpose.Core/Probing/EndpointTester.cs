@@ -8,10 +8,19 @@ namespace KubeExpose.Core.Probing;
 /// </summary>
 public sealed class EndpointTester(ProbeOptions options, KubeSession? session = null)
 {
-    private readonly ApiServerProber? _apiServer = session is null ? null : new ApiServerProber(session);
+    private ApiServerProber? _apiServer = session is null ? null : new ApiServerProber(session);
     private readonly RetryPolicy _retry = new(options.RetryCount, options.RetryInterval);
 
     public ProbeOptions Options => options;
+
+    /// <summary>Whether targets that go through the API server can be probed.</summary>
+    public bool HasSession => _apiServer is not null;
+
+    /// <summary>
+    /// Supplies the connection for API-server targets once one is needed. Opening it is left to the caller, which
+    /// must report a bad kubeconfig on its own thread (a cmdlet's pipeline thread), not on a probe's.
+    /// </summary>
+    public void UseSession(KubeSession kubeSession) => _apiServer ??= new ApiServerProber(kubeSession);
 
     public async Task<EndpointTestResult> TestAsync(ProbeTarget target, CancellationToken cancellation)
     {

@@ -84,7 +84,7 @@ internal static class HttpProber
             if (certificateErrors is not null && !options.SkipCertificateCheck)
             {
                 return ProbeAttempt.Failed(ProbeFailureKind.CertificateRejected,
-                    $"TLS: certificate rejected: {certificateErrors} (use -SkipCertificateCheck to accept it)", clock.Elapsed.TotalMilliseconds, remote, certificate: certificate);
+                    $"TLS: certificate rejected: {certificateErrors}", clock.Elapsed.TotalMilliseconds, remote, certificate: certificate);
             }
 
             var (host, port) = target.ConnectTo ?? (target.Host, target.Port);
