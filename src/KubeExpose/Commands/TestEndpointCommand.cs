@@ -11,23 +11,55 @@ namespace KubeExpose.Commands;
 /// Probes HTTP, HTTPS and TCP endpoints with real retries and expectations, for pipelines and Pester.
 /// </summary>
 /// <remarks>
-/// Test-Endpoint probes URLs, host:port pairs, and the objects of the other KubeExpose cmdlets (routes, tunnels,
-/// exposure results). It retries on refused connections, resets, timeouts, DNS failures and unexpected statuses alike,
-/// checks status codes and content, and reports the real reason for a failure. Routes that cannot be reached from this
-/// machine are returned as Skipped with the reason, unless -Through ApiServer probes them through the API server.
-/// -Quiet returns only $true or $false.
+/// Test-Endpoint probes URLs (-Uri, or strings starting with http:// or https://), TCP endpoints (-TcpAddress host:port,
+/// -ComputerName with -Port, or host:port strings), and the objects of the other KubeExpose cmdlets: Route objects from
+/// Get-ServiceReachability (their Url, else Address:Port), Tunnel objects from Start-KubeProxyTunnel (their Url, else
+/// their local endpoints) and Publish-Workload results (all their routes).
+///
+/// Each attempt uses a fresh connection, no proxy, and follows no redirects. It fails on a refused connection, a reset,
+/// a timeout (-TimeoutSec, connect to last byte), a DNS failure, a TLS failure, a status outside -ExpectStatusCode
+/// (default 200-399) or a response that does not match -ExpectContent; every one of these is retried up to -RetryCount
+/// times, -RetryIntervalSec apart (Invoke-WebRequest retries only on some HTTP statuses). A rejected certificate is
+/// not retried: it would be the same certificate. HTTPS results carry the server certificate's subject, issuer and
+/// expiry. With -Count N, a target that succeeded is probed N-1 more times and Latency holds min/p50/p95/max; a sample
+/// that fails makes the result a failure.
+///
+/// Routes whose vantage is Pod or Node cannot be reached from this machine: they come back with Skipped set and the
+/// reason, and do not count as failures. With -Through ApiServer they are probed over HTTP through the API server's
+/// service proxy (/api/v1/namespaces/NS/services/[https:]NAME:PORT/proxy/) with your kube credentials, so a Service
+/// can be checked from anywhere with get on services/proxy. The API-server proxy route itself is always probed that way.
+/// Ingress routes connect to the Ingress address and send the rule's host as Host header and TLS server name.
+///
+/// Targets are probed concurrently (at most -ThrottleLimit at once) and results are written in input order. A failed
+/// target writes its result and a non-terminating error whose id names the reason (ConnectionRefused, ProbeTimedOut,
+/// NameResolutionFailed, HostUnreachable, ConnectionReset, TlsHandshakeFailed, CertificateRejected,
+/// UnexpectedStatusCode, UnexpectedContent, ProxyForbidden) and whose message says what to do. -Quiet writes no
+/// results and no probe errors, only $true when at least one target was probed and every probed target succeeded,
+/// else $false.
 /// </remarks>
 /// <example>
 /// <code>Test-Endpoint http://127.0.0.1:8080/healthz -RetryCount 5 -ExpectContent ok</code>
 /// <para>Probes a URL up to six times, expecting a 2xx/3xx status and "ok" in the body.</para>
 /// </example>
 /// <example>
-/// <code>Get-ServiceReachability web -Vantage External,Operator | Test-Endpoint -Through ApiServer</code>
-/// <para>Checks that every External and Operator route of the Service "web" really answers.</para>
+/// <code>Get-ServiceReachability web | Test-Endpoint -Through ApiServer</code>
+/// <para>Checks every route of the Service "web": External routes (NodePort, LoadBalancer, Ingress) from this machine, Pod and Node routes and the Operator route through the API server's service proxy.</para>
 /// </example>
 /// <example>
-/// <code>Test-Endpoint -TcpAddress db.example.test:5432 -Quiet | Should -BeTrue</code>
-/// <para>A Pester assertion that a TCP port accepts connections.</para>
+/// <code>Test-Endpoint -Uri https://10.211.1.10/ -HostHeader shop.example.test -ExpectStatusCode 200 -SkipCertificateCheck</code>
+/// <para>Tests an Ingress rule by the controller's address before DNS points at it.</para>
+/// </example>
+/// <example>
+/// <code>Test-Endpoint -TcpAddress redis.example.test:6379 -Send "PING`r`n" -ExpectContent '^\+PONG'</code>
+/// <para>Checks a line protocol: sends PING after connecting and expects +PONG back.</para>
+/// </example>
+/// <example>
+/// <code>Test-Endpoint http://10.211.1.10:31080/ -Count 50 | Select-Object -ExpandProperty Latency</code>
+/// <para>Probes 50 times and shows min, p50, p95 and max latency in milliseconds.</para>
+/// </example>
+/// <example>
+/// <code>Test-Endpoint -TcpAddress db.example.test:5432 -RetryCount 10 -Quiet | Should -BeTrue</code>
+/// <para>A Pester assertion that a TCP port accepts connections within ten retries.</para>
 /// </example>
 [Cmdlet(VerbsDiagnostic.Test, "Endpoint", DefaultParameterSetName = InputSet)]
 [OutputType(typeof(EndpointTestResult), ParameterSetName = [InputSet, UriSet, TcpSet, ComputerSet])]
