@@ -110,14 +110,18 @@ public class LoopbackServer : IDisposable
         return port;
     }
 
-    /// <summary>A self-signed certificate for CN=localhost (SAN localhost and 127.0.0.1), valid for a day.</summary>
-    public static X509Certificate2 SelfSignedCertificate(string commonName = "localhost")
+    /// <summary>A self-signed certificate for CN=<paramref name="commonName"/> (SAN that name and 127.0.0.1), valid for a day.</summary>
+    public static X509Certificate2 SelfSignedCertificate(string commonName = "localhost", bool loopbackAddress = true)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={commonName}, O=KubeExpose Tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(commonName);
-        san.AddIpAddress(IPAddress.Loopback);
+        if (loopbackAddress)
+        {
+            san.AddIpAddress(IPAddress.Loopback);
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
