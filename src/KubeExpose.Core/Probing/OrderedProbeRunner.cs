@@ -10,6 +10,7 @@ public sealed class OrderedProbeRunner : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly CancellationToken _cancellation;
     private readonly Queue<Task<EndpointTestResult>> _pending = new();
+    private readonly Dictionary<string, Task<EndpointTestResult>> _byApiPath = new(StringComparer.Ordinal);
 
     public OrderedProbeRunner(EndpointTester tester, CancellationToken cancellation)
     {
@@ -21,10 +22,36 @@ public sealed class OrderedProbeRunner : IDisposable
     /// <summary>How many results have not been taken yet.</summary>
     public int Pending => _pending.Count;
 
-    /// <summary>Starts probing a target (or queues it until a slot frees up).</summary>
-    public void Add(ProbeTarget target) => _pending.Enqueue(target.SkipReason is null
-        ? Task.Run(() => RunAsync(target), _cancellation)
-        : Task.FromResult(EndpointTestResult.ForSkipped(target)));
+    /// <summary>
+    /// Starts probing a target (or queues it until a slot frees up). Routes of one Service port that go through the API
+    /// server share one proxy path; it is probed once and each route gets that outcome under its own name.
+    /// </summary>
+    public void Add(ProbeTarget target)
+    {
+        if (target.SkipReason is not null)
+        {
+            _pending.Enqueue(Task.FromResult(EndpointTestResult.ForSkipped(target)));
+            return;
+        }
+
+        if (target.ApiServerPath is { } path)
+        {
+            if (_byApiPath.TryGetValue(path, out var first))
+            {
+                _pending.Enqueue(first.ContinueWith(
+                    done => done.GetAwaiter().GetResult() with { Target = target.Display, Route = target.Route },
+                    _cancellation, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+                return;
+            }
+
+            var probe = Task.Run(() => RunAsync(target), _cancellation);
+            _byApiPath[path] = probe;
+            _pending.Enqueue(probe);
+            return;
+        }
+
+        _pending.Enqueue(Task.Run(() => RunAsync(target), _cancellation));
+    }
 
     /// <summary>The results at the head of the queue that are already finished, in input order.</summary>
     public IEnumerable<EndpointTestResult> TakeCompleted()

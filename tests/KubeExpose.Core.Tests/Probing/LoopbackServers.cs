@@ -134,7 +134,7 @@ public class LoopbackServer : IDisposable
 public sealed record HttpRequestSeen(int Index, string Method, string Path, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>How the HTTP server answers one request.</summary>
-public sealed record HttpReply(int Status, string Body = "ok", TimeSpan Delay = default, bool Reset = false);
+public sealed record HttpReply(int Status, string Body = "ok", TimeSpan Delay = default, bool Reset = false, string ContentType = "text/plain; charset=utf-8");
 
 /// <summary>
 /// A minimal HTTP/1.1 server (one request per connection, Connection: close) whose answer to the Nth request is
@@ -211,7 +211,7 @@ public sealed class LoopbackHttpServer : LoopbackServer
             }
 
             var body = Encoding.UTF8.GetBytes(reply.Body);
-            var response = $"HTTP/1.1 {reply.Status} {ReasonOf(reply.Status)}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+            var response = $"HTTP/1.1 {reply.Status} {ReasonOf(reply.Status)}\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(response), stop);
             await stream.WriteAsync(body, stop);
             await stream.FlushAsync(stop);

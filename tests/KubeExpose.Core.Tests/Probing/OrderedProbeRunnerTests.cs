@@ -25,13 +25,13 @@ public sealed class OrderedProbeRunnerTests
     [Fact]
     public async Task At_most_ThrottleLimit_targets_are_probed_at_once_and_that_many_are()
     {
-        // Each request waits until a second one is in flight (or 10 s pass), so a runner that probed one at a time
-        // would show MaxInFlight 1; one that ignored the limit would show more than 2.
+        // Each request waits until a second one is in flight (or every request has arrived, or 5 s pass), so a runner
+        // that probed one at a time would show MaxInFlight 1; one that ignored the limit would show more than 2.
         LoopbackHttpServer? self = null;
         using var server = new LoopbackHttpServer(async _ =>
         {
             // Polls without blocking a pool thread: blocking here would starve the probes this test is waiting for.
-            for (var waited = 0; self!.InFlight < 2 && waited < 10_000; waited += 10)
+            for (var waited = 0; self!.InFlight < 2 && self.Requests.Count < 8 && waited < 5_000; waited += 10)
             {
                 await Task.Delay(10);
             }
@@ -42,7 +42,7 @@ public sealed class OrderedProbeRunnerTests
         self = server;
         var targets = Enumerable.Range(0, 8).Select(i => ProbeTargets.Parse($"{server.Url}{i}")).ToList();
         var results = new List<EndpointTestResult>();
-        await foreach (var result in OrderedProbeRunner.RunAllAsync(targets, new EndpointTester(new ProbeOptions { ThrottleLimit = 2 })))
+        await foreach (var result in OrderedProbeRunner.RunAllAsync(targets, new EndpointTester(new ProbeOptions { ThrottleLimit = 2, Timeout = TimeSpan.FromSeconds(60) })))
         {
             results.Add(result);
         }
