@@ -115,16 +115,17 @@ internal static class HttpProber
     internal static async Task<string> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellation)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-        var buffer = new byte[maxBytes];
-        var filled = 0;
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
         int read;
-        while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellation).ConfigureAwait(false)) > 0)
+        while (body.Length < maxBytes
+            && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, maxBytes - body.Length)), cancellation).ConfigureAwait(false)) > 0)
         {
-            filled += read;
+            body.Write(buffer, 0, read);
         }
 
         var encoding = response.Content.Headers.ContentType?.CharSet is { } charset ? TryEncoding(charset) : null;
-        return (encoding ?? Encoding.UTF8).GetString(buffer, 0, filled);
+        return (encoding ?? Encoding.UTF8).GetString(body.GetBuffer(), 0, (int)body.Length);
     }
 
     internal static string Excerpt(string? text)

@@ -53,7 +53,7 @@ public static class ProbeTargets
             Display = uri.OriginalString,
             Protocol = uri.Scheme == "https" ? ProbeProtocol.Https : ProbeProtocol.Http,
             Uri = uri,
-            Host = uri.IdnHost,
+            Host = uri.IdnHost.Trim('[', ']'),
             Port = uri.Port,
         };
     }

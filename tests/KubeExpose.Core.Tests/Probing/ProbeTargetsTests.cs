@@ -13,6 +13,7 @@ public sealed class ProbeTargetsTests
     [InlineData("10.211.1.10:30080", ProbeProtocol.Tcp, "10.211.1.10", 30080)]
     [InlineData(" localhost:22 ", ProbeProtocol.Tcp, "localhost", 22)]
     [InlineData("[fd00::10]:443", ProbeProtocol.Tcp, "fd00::10", 443)]
+    [InlineData("http://[::1]:8080/", ProbeProtocol.Http, "::1", 8080)]
     public void Strings_parse_into_targets(string text, ProbeProtocol protocol, string host, int port)
     {
         var target = ProbeTargets.Parse(text);
