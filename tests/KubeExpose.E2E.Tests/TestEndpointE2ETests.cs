@@ -155,4 +155,46 @@ public sealed class TestEndpointE2ETests : IDisposable
         Assert.Equal(false, Assert.Single(quiet.Output).BaseObject);
         Assert.Empty(quiet.Errors);
     }
+
+    [SkippableFact]
+    public void An_Ingress_route_is_probed_at_the_controller_address_with_the_rule_host()
+    {
+        _cluster.Require();
+        ExposeWeb("shop");
+        var host = $"{Ns}.kx.test";
+        _cluster.ApplyYaml($$"""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: shop, namespace: {{Ns}}}
+            spec:
+              rules:
+              - host: {{host}}
+                http:
+                  paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: shop
+                        port: {number: 80}
+            """);
+        ClusterFixture.WaitFor(
+            () => _cluster.Kubectl("-n", Ns, "get", "ingress", "shop", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}").Output == "10.211.1.10",
+            TimeSpan.FromSeconds(60), "the Ingress status address");
+        using var module = _cluster.NewModuleHost();
+
+        var routed = module.Run($"Get-ServiceReachability shop -Namespace {Ns} -Vantage External | Where-Object Kind -eq Ingress | Test-Endpoint -ExpectContent 'host=shop-' -RetryCount 30 -RetryIntervalSec 1 | {Flatten}").AssertSuccess();
+        var row = Assert.Single(Rows(routed));
+        Assert.True(row.Success, row.Error);
+        Assert.Equal($"http://{host}/", row.Target);
+        Assert.Equal(200, row.StatusCode);
+
+        // The same check by hand: the controller's address with the rule's host; another host gets nginx's 404.
+        var byHand = module.Run($"Test-Endpoint http://10.211.1.10/ -HostHeader {host} -ExpectContent 'host=shop-' -RetryCount 10 -Quiet").AssertSuccess();
+        Assert.Equal(true, Assert.Single(byHand.Output).BaseObject);
+        var wrongHost = module.Run($"Test-Endpoint http://10.211.1.10/ -HostHeader nobody.{host} | {Flatten}");
+        var miss = Assert.Single(Rows(wrongHost));
+        Assert.Equal(404, miss.StatusCode);
+        Assert.Equal("status 404 (NotFound), expected 200-399", miss.Error);
+    }
 }
