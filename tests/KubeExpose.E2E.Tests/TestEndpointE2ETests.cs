@@ -81,7 +81,7 @@ public sealed class TestEndpointE2ETests : IDisposable
         });
         Assert.Empty(direct.Errors.Where(e => pod.Any(p => Equals(e.TargetObject, p.Target))));
 
-        var proxied = host.Run($"Get-ServiceReachability web -Namespace {Ns} | Test-Endpoint -Through ApiServer -ExpectContent 'kubeexpose web host=web-' -RetryCount 20 -RetryIntervalSec 1 -TimeoutSec 5 | {Flatten}");
+        var proxied = host.Run($"Get-ServiceReachability web -Namespace {Ns} | Test-Endpoint -Through apiserver -ExpectContent 'kubeexpose web host=web-' -RetryCount 20 -RetryIntervalSec 1 -TimeoutSec 5 | {Flatten}");
         Assert.Null(proxied.Exception);
         var viaApi = Rows(proxied);
         var operatorRoute = Assert.Single(viaApi, r => r.Vantage == "Operator" && r.Kind == "ApiServerProxy");

@@ -349,7 +349,8 @@ public sealed class TestEndpointCommand : KubeCmdlet
 
     private void AddRoute(Route route)
     {
-        var target = ProbeTargets.FromRoute(route, Through == "ApiServer");
+        // ValidateSet accepts any casing ("apiserver"); compare the same way.
+        var target = ProbeTargets.FromRoute(route, string.Equals(Through, "ApiServer", StringComparison.OrdinalIgnoreCase));
         if (target.ApiServerPath is not null && !_tester!.HasSession)
         {
             // Opening the session here, on the pipeline thread, lets a bad kubeconfig stop the command with its reason.
