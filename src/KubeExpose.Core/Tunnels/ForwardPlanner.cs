@@ -40,7 +40,7 @@ internal static class ForwardPlanner
         }
     }
 
-    private static ForwardPlan PlanPod(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports) => new()
+    internal static ForwardPlan PlanPod(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports) => new()
     {
         Target = target,
         Namespace = ns,
@@ -49,7 +49,7 @@ internal static class ForwardPlanner
         RemotePort = (pod, i) => ContainerPort(pod, ports[i].Remote),
     };
 
-    private static ForwardPlan PlanSelector(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports, V1LabelSelector? selector)
+    internal static ForwardPlan PlanSelector(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports, V1LabelSelector? selector)
     {
         var text = selector is null ? "" : LabelSelectors.FromSelector(selector);
         if (text.Length == 0)
@@ -68,7 +68,7 @@ internal static class ForwardPlanner
         };
     }
 
-    private static ForwardPlan PlanService(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports, V1Service service)
+    internal static ForwardPlan PlanService(string ns, ForwardTarget target, IReadOnlyList<ForwardPort> ports, V1Service service)
     {
         if (service.Spec.Selector is not { Count: > 0 } selector)
         {
