@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -14,6 +15,13 @@ internal static class PortForwardChannel
 {
     public const string Protocol = "v4.channel.k8s.io";
     private const int BufferSize = 128 * 1024;
+
+    /// <summary>
+    /// After the local client stops sending, how long the pod may stay silent before the stream is closed. v4 cannot
+    /// tell the pod "no more data", and a socket read cannot tell a half-closed client from one that has gone: this
+    /// lets answers to half-closed requests through while keep-alive servers do not hold dead streams open forever.
+    /// </summary>
+    internal static TimeSpan LingerAfterLocalEnd { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Opens the WebSocket to one pod port; failures here mean "this pod cannot be used now".</summary>
     public static async Task<WebSocket> OpenAsync(ClusterTransport transport, string ns, string pod, int port, CancellationToken cancellation)
@@ -57,15 +65,21 @@ internal static class PortForwardChannel
     public static async Task<string?> PumpAsync(WebSocket socket, Socket client, Tunnel tunnel, CancellationToken cancellation)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var delivered = new StrongBox<long>();
         var upstream = LocalToPodAsync(socket, client, tunnel, linked.Token);
-        var downstream = PodToLocalAsync(socket, client, tunnel, linked.Token);
+        var downstream = PodToLocalAsync(socket, client, tunnel, delivered, linked.Token);
 
         // The v4 protocol has no half-close: when the local client finishes sending, keep delivering the pod's answer
-        // until the pod closes. When the pod closes first, the local connection is done.
+        // until the pod closes or goes quiet. When the pod closes first, the local connection is done.
         var first = await Task.WhenAny(upstream, downstream).ConfigureAwait(false);
         if (first == upstream && upstream.IsCompletedSuccessfully && upstream.Result)
         {
-            await Task.WhenAny(downstream).ConfigureAwait(false);
+            var seen = -1L;
+            while (!downstream.IsCompleted && Interlocked.Read(ref delivered.Value) != seen)
+            {
+                seen = Interlocked.Read(ref delivered.Value);
+                await Task.WhenAny(downstream, Task.Delay(LingerAfterLocalEnd, cancellation)).ConfigureAwait(false);
+            }
         }
 
         linked.Cancel();
@@ -112,7 +126,7 @@ internal static class PortForwardChannel
         }
     }
 
-    private static async Task<string?> PodToLocalAsync(WebSocket socket, Socket client, Tunnel tunnel, CancellationToken cancellation)
+    private static async Task<string?> PodToLocalAsync(WebSocket socket, Socket client, Tunnel tunnel, StrongBox<long> delivered, CancellationToken cancellation)
     {
         var buffer = new byte[BufferSize];
         var portBytesLeft = new[] { 2, 2 };
@@ -167,6 +181,7 @@ internal static class PortForwardChannel
             {
                 await client.SendAsync(buffer.AsMemory(offset, count), SocketFlags.None, cancellation).ConfigureAwait(false);
                 tunnel.AddBytesOut(count);
+                Interlocked.Add(ref delivered.Value, count);
             }
             else if (channel == 1)
             {
