@@ -152,7 +152,7 @@ public sealed class TunnelE2ETests : IDisposable
         // Port 81 has no listener in the pod: the kubelet reports "connection refused" on the error channel.
         var tunnel = Start(host, $"deploy/web :80,:81 -Namespace {ns}");
         var endpoints = Property<IReadOnlyList<string>>(tunnel, "LocalEndpoints");
-        var refusedPort = int.Parse(Regex.Match(endpoints.Single(e => e.EndsWith("-> 81", StringComparison.Ordinal)), @":(\d+) ->").Groups[1].Value);
+        var refusedPort = int.Parse(Regex.Match(endpoints.First(e => e.StartsWith("127.0.0.1:", StringComparison.Ordinal) && e.EndsWith("-> 81", StringComparison.Ordinal)), @":(\d+) ->").Groups[1].Value);
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => GetAsync($"http://127.0.0.1:{refusedPort}/"));
         ClusterFixture.WaitFor(() => Property<string?>(tunnel, "LastError")?.Contains("refused", StringComparison.OrdinalIgnoreCase) == true,
