@@ -15,6 +15,7 @@ internal sealed class ClusterTransport : IDisposable
 {
     private readonly KubernetesClientConfiguration _configuration;
     private readonly X509Certificate2Collection _clientCertificates = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _trusted = new(StringComparer.Ordinal);
 
     public ClusterTransport(KubernetesClientConfiguration configuration)
     {
@@ -143,11 +144,26 @@ internal sealed class ClusterTransport : IDisposable
             return false;
         }
 
+        // Every forwarded connection is a new TLS connection to the same API server: a certificate that already chained
+        // to the kubeconfig's CA in this tunnel is accepted again without rebuilding the chain, until it expires.
+        var server = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
+        var key = server.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        if (_trusted.TryGetValue(key, out var notAfter) && DateTime.Now < notAfter)
+        {
+            return true;
+        }
+
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return custom.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
+        if (!custom.Build(server))
+        {
+            return false;
+        }
+
+        _trusted[key] = server.NotAfter;
+        return true;
     }
 
     public void Dispose()
