@@ -58,9 +58,19 @@ public sealed record WorkloadRef(WorkloadKind Kind, string Name)
             return true;
         }
 
-        // "Deployment.apps/v1" style or an apiVersion-qualified group: keep the part before the first dot.
+        // kind.group as kubectl prints it (deployments.apps, jobs.batch): the group must be the kind's own.
         var dot = text.IndexOf('.');
-        return dot > 0 && Aliases.TryGetValue(text[..dot], out kind) && text[(dot + 1)..] is "apps" or "batch" or "" or "v1"
-            || Enum.TryParse(text, ignoreCase: true, out kind);
+        if (dot > 0 && Aliases.TryGetValue(text[..dot], out kind))
+        {
+            var group = text[(dot + 1)..];
+            return kind switch
+            {
+                WorkloadKind.Job => group == "batch",
+                WorkloadKind.Pod or WorkloadKind.Service or WorkloadKind.ReplicationController => group is "" or "core",
+                _ => group is "apps" or "extensions",
+            };
+        }
+
+        return Enum.TryParse(text, ignoreCase: true, out kind) && !int.TryParse(text, out _);
     }
 }
