@@ -108,7 +108,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             Assert.Contains(routes, r => Prop(r, "Kind")!.ToString() == "NodePort" && Prop(r, "Address")!.ToString() == NodeExternalIp
                 && (int?)Prop(r, "Port") == nodePort && Prop(r, "Status")!.ToString() == "Ready");
 
-            var service = Json(ns, "get", "svc", "web");
+            var service = Json(ns, "get", "svc", "web", "--show-managed-fields");
             Assert.Equal(nodePort, (int)service["spec"]!["ports"]![0]!["nodePort"]!);
             Assert.Contains(service["metadata"]!["managedFields"]!.AsArray(), m => (string?)m!["manager"] == "kubeexpose" && (string?)m["operation"] == "Apply");
             var version = (string?)service["metadata"]!["resourceVersion"];
