@@ -59,7 +59,22 @@ internal sealed class ServerSideApply
     public Task<object> ApplyAsync(bool dryRun, bool force, CancellationToken ct) =>
         _apply(new V1Patch(Body, V1Patch.PatchType.ApplyPatch), dryRun ? "All" : null, force ? true : null, ct);
 
-    public Task DeleteAsync(CancellationToken ct) => _delete(ct);
+    public async Task DeleteAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _delete(ct).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Older servers (1.20) answer a Service DELETE with a Status, which the client fails to read as a Service:
+            // the delete itself went through. Confirm rather than trust.
+            if (await GetAsync(ct).ConfigureAwait(false) is { } still && still["metadata"]?["deletionTimestamp"] is null)
+            {
+                throw;
+            }
+        }
+    }
 
     public static JsonNode? Json(object o) => JsonNode.Parse(KubernetesJson.Serialize(o));
 

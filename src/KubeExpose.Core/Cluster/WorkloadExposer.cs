@@ -171,7 +171,7 @@ public static class WorkloadExposer
             throw new KubeExposeException(KubeExposeErrorKind.PermissionDenied, "Forbidden",
                 $"Permission denied: cannot {verb} {a.Resource} in namespace {a.Namespace} ({a.Describe}).{ServerSaid(e)} " +
                 $"Expose-Workload needs get, create and patch on {a.Resource} there (server-side apply); ask for a Role that grants them, e.g. " +
-                $"kubectl create role kubeexpose -n {a.Namespace} --verb=get,create,patch,delete --resource={a.Resource}",
+                $"kubectl create role kubeexpose -n {a.Namespace} --verb=get,create,patch,delete --resource={a.Resource}.",
                 $"{a.Describe} in namespace {a.Namespace}", e);
         }
         catch (Exception e) when (e is not KubeExposeException and not OperationCanceledException)
