@@ -20,6 +20,14 @@ namespace KubeExpose.Commands;
 /// fails, what this call created is rolled back. -External inspects the cluster and picks what will work from outside:
 /// LoadBalancer where the cluster provisions them, else an Ingress for HTTP ports where an IngressClass is usable, else
 /// NodePort, and says why. The result carries the routes to the new Service, each with its status.
+///
+/// The result (KubeExpose.ExposureResult) has Workload, Namespace, Service, Ingress, Type, Method, Reason, Changes
+/// (Created, Updated or Unchanged per object; WouldCreate/WouldUpdate in a server dry run), Created, Changed, Unchanged,
+/// Yaml, Routes, Verification and Warnings. Running the same command twice reports Unchanged and writes nothing (the
+/// resourceVersion stays the same). A field owned by another field manager (for example set by kubectl expose) is a
+/// FieldManagerConflict error unless -Force. Errors are raised before anything is sent where possible: unknown workload,
+/// invalid Service name (DNS-1035), port or node port out of range, node port already taken, UDP with -Ingress, missing or
+/// non-TLS Secret, unknown IngressClass; a 403 names the verbs and resource and the kubectl create role that fixes it.
 /// </remarks>
 /// <example>
 /// <code>Expose-Workload deploy/web -Port 80</code>
@@ -36,6 +44,18 @@ namespace KubeExpose.Commands;
 /// <example>
 /// <code>Expose-Workload deploy/web -Ingress -IngressHost web.example.test -IngressClass nginx -TlsSecret web-tls</code>
 /// <para>Exposes "web" with a ClusterIP Service and an Ingress rule for https://web.example.test/.</para>
+/// </example>
+/// <example>
+/// <code>Expose-Workload deploy/web -Type NodePort -NodePort 30080 -Wait -Verify</code>
+/// <para>Exposes "web" on node port 30080 (checked against the node port range and the ports in use), waits until its routes are Ready and connects to the node port from this machine.</para>
+/// </example>
+/// <example>
+/// <code>Expose-Workload deploy/web -Port 18080 -TargetPort 80 -HostPort -Force</code>
+/// <para>Adds hostPort 18080 to the container that declares port 80 (this rolls the pods) and warns about the caveats: the node IP changes when a pod moves, and two pods cannot share the port on one node.</para>
+/// </example>
+/// <example>
+/// <code>kubectl get deploy -o json | ConvertFrom-Json | ForEach-Object items | Expose-Workload -WhatIf</code>
+/// <para>Shows which Services would be written for every Deployment in the namespace, without writing them.</para>
 /// </example>
 [Cmdlet(VerbsData.Publish, "Workload", SupportsShouldProcess = true, DefaultParameterSetName = TargetSet)]
 [Alias("Expose-Workload")]
