@@ -100,8 +100,11 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             cluster.DeployWeb(ns, "web");
             var nodePort = FreeNodePort(cluster);
             using var host = cluster.NewModuleHost();
-            var first = Single(Expose(host, $"deploy/web -Namespace {ns} -Type NodePort -NodePort {nodePort} -Wait -TimeoutSec 90"));
+            var first = Single(Expose(host, $"deploy/web -Namespace {ns} -Type NodePort -NodePort {nodePort} -Wait -Verify -TimeoutSec 90"));
             Assert.Equal(true, Prop(first, "Created"));
+            // -Verify connected to the node port from this machine (the node's host).
+            var probes = ((System.Collections.IEnumerable)Prop(first, "Verification")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
+            Assert.Contains(probes, p => (bool)Prop(p, "Success")! && Prop(p, "Target")!.ToString() == $"{NodeExternalIp}:{nodePort}");
             Assert.Equal("NodePort", Prop(first, "Type"));
             Assert.Contains("KubeExpose.ExposureResult", first.TypeNames);
             var routes = ((System.Collections.IEnumerable)Prop(first, "Routes")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
@@ -517,6 +520,12 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             Assert.True(yaml.Contains("uid:") && yaml.Contains("creationTimestamp:"), yaml);
             Assert.Contains("type: NodePort", yaml);
             Assert.Empty(ServiceNames(ns));
+
+            // A pipeline object (kubectl's JSON shape: kind + metadata) names the workload and its namespace.
+            var piped = host.Run($"[pscustomobject]@{{ kind = 'Deployment'; metadata = [pscustomobject]@{{ name = 'web'; namespace = '{ns}' }} }} | Expose-Workload -DryRun Client -AsYaml").AssertSuccess();
+            var pipedYaml = string.Concat(piped.Output.Select(o => o.ToString()));
+            Assert.Contains($"namespace: {ns}", pipedYaml);
+            Assert.Contains("app: web", pipedYaml);
         }
         finally
         {
