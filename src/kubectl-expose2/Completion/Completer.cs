@@ -70,8 +70,14 @@ public sealed partial class Completer(ModuleRunspace engine)
         {
             return engine.Complete(line).CompletionMatches.Select(m => m.CompletionText.Trim('\'', '"')).ToList();
         }
-        catch (Exception e) when (e is System.Management.Automation.RuntimeException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Completion must never break the shell: no candidates, and the reason only when debugging.
+            if (Environment.GetEnvironmentVariable("KUBEEXPOSE_DEBUG") is { Length: > 0 })
+            {
+                Console.Error.WriteLine(e);
+            }
+
             return [];
         }
     }

@@ -26,19 +26,23 @@ public sealed class ModuleRunspace : IDisposable
     public static string ModuleManifest => Path.Combine(ModuleFolder, "KubeExpose.psd1");
 
     /// <summary>Opens a runspace and imports the module; a missing or broken module is a <see cref="PluginFailure"/>.</summary>
-    public static ModuleRunspace Open()
+    /// <param name="fullSession">The whole default session: PowerShell's tab completion needs it to run argument completers.</param>
+    public static ModuleRunspace Open(bool fullSession = false)
     {
         if (!File.Exists(ModuleManifest))
         {
             throw new PluginFailure($"the KubeExpose module is not beside the plugin: {ModuleManifest} is missing (reinstall kubectl-expose2)");
         }
 
-        var state = InitialSessionState.Create();
+        var state = fullSession ? InitialSessionState.CreateDefault2() : InitialSessionState.Create();
         state.LanguageMode = PSLanguageMode.FullLanguage;
-        state.Providers.Add(new SessionStateProviderEntry("FileSystem", typeof(FileSystemProvider), null));
-        foreach (var (name, type) in CoreCmdlets)
+        if (!fullSession)
         {
-            state.Commands.Add(new SessionStateCmdletEntry(name, type, null));
+            state.Providers.Add(new SessionStateProviderEntry("FileSystem", typeof(FileSystemProvider), null));
+            foreach (var (name, type) in CoreCmdlets)
+            {
+                state.Commands.Add(new SessionStateCmdletEntry(name, type, null));
+            }
         }
 
         var runspace = RunspaceFactory.CreateRunspace(state);
