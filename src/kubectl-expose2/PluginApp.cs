@@ -71,7 +71,9 @@ public static class PluginApp
 
     private static int Invoke(InvokeRequest request, TextWriter stdout, TextWriter stderr)
     {
+        Timing.Mark("arguments mapped");
         using var engine = ModuleRunspace.Open();
+        Timing.Mark("engine open, module imported");
         using var stop = new ManualResetEventSlim();
         void OnSignal(PosixSignalContext context)
         {
@@ -84,6 +86,7 @@ public static class PluginApp
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         var outcome = engine.Invoke(request.Call.Command, request.Call.Parameters);
+        Timing.Mark($"{request.Call.Command} returned");
         foreach (var warning in outcome.Warnings)
         {
             stderr.WriteLine($"Warning: {warning}");
@@ -115,6 +118,7 @@ public static class PluginApp
             stderr.WriteLine("No resources found.");
         }
 
+        Timing.Mark("printed");
         return status != Success ? status : Verdict(items, request);
     }
 

@@ -36,6 +36,9 @@ public sealed class ModuleRunspace : IDisposable
 
         var state = fullSession ? InitialSessionState.CreateDefault2() : InitialSessionState.Create();
         state.LanguageMode = PSLanguageMode.FullLanguage;
+        // The plugin renders tables from the module's format files itself (FormatViews); the engine's own format
+        // table is never used, so loading it on import would only cost start-up time.
+        state.DisableFormatUpdates = !fullSession;
         if (!fullSession)
         {
             state.Providers.Add(new SessionStateProviderEntry("FileSystem", typeof(FileSystemProvider), null));
