@@ -144,6 +144,10 @@ public sealed class PluginE2ETests : IDisposable
         Assert.Equal(Ports(reference), Ports(mine));
         Assert.Equal((string?)reference["spec"]!["type"] ?? "ClusterIP", (string?)mine["spec"]!["type"] ?? "ClusterIP");
 
+        // -o json is the same manifest as JSON.
+        var json = JsonNode.Parse(KubectlWithPlugin("expose2", "deploy/web", "-n", Ns, "--dry-run=client", "-o", "json").AssertSuccess().Output)!;
+        Assert.Equal(Ports(mine), Ports(ServiceOf(json)));
+
         // Nothing was created.
         Assert.NotEqual(0, _cluster.Kubectl("-n", Ns, "get", "svc", "web").ExitCode);
     }

@@ -128,4 +128,16 @@ public class OutputTests
         Assert.Equal("Tunnel 3 ready at http://127.0.0.1:8080/. Press Ctrl+C to stop.", TunnelLines.Ready(tunnel));
         Assert.Equal("Starting to serve on 127.0.0.1:8080", TunnelLines.Serving(tunnel));
     }
+
+    [Fact]
+    public void Tunnel_lines_prefer_the_tunnels_own_local_endpoints()
+    {
+        var tunnel = new PSObject();
+        tunnel.Properties.Add(new PSNoteProperty("Id", 1));
+        tunnel.Properties.Add(new PSNoteProperty("Target", "svc/web"));
+        tunnel.Properties.Add(new PSNoteProperty("LocalEndpoints", new[] { "127.0.0.1:8080 -> 80", "[::1]:8080 -> 80" }));
+        Assert.Equal(["Forwarding from 127.0.0.1:8080 -> 80", "Forwarding from [::1]:8080 -> 80"], TunnelLines.Forwarding(tunnel));
+        Assert.Equal("Tunnel 1 to svc/web ready. Press Ctrl+C to stop.", TunnelLines.Ready(tunnel));
+        Assert.Equal("Starting to serve on 127.0.0.1:8080 -> 80", TunnelLines.Serving(tunnel));
+    }
 }

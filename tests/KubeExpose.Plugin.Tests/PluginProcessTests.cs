@@ -109,6 +109,17 @@ public class PluginProcessTests
     }
 
     [Fact]
+    public void The_plugin_and_the_module_each_ship_their_own_yamldotnet()
+    {
+        var bin = Path.Combine(RepoPaths.Root, "out", "bin");
+        Assert.True(File.Exists(Path.Combine(bin, "YamlDotNet.dll")), "the plugin's own YamlDotNet is missing");
+        Assert.True(File.Exists(Path.Combine(bin, "KubeExpose", "dependencies", "YamlDotNet.dll")), "the module's YamlDotNet is missing");
+        Assert.True(File.Exists(Path.Combine(bin, "KubeExpose", "dependencies", "KubernetesClient.dll")));
+        Assert.DoesNotContain("KubernetesClient", File.ReadAllText(Path.Combine(bin, "KubeExpose.Plugin.deps.json")), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(bin, "kubectl-*").Where(f => Path.GetFileName(f) != "kubectl-expose2"));
+    }
+
+    [Fact]
     public void Completion_offers_subcommands_and_workload_kinds()
     {
         var (code, output, _) = PluginProcess.Run("__complete", "");

@@ -41,10 +41,16 @@ public sealed class TableBuilder(FormatViews views)
             return table;
         }
 
+        // Collections printed as tables of their own (the routes of an exposure) are not squeezed into a cell too.
         var extra = (views.ListFor(sample.TypeNames) ?? [])
-            .Where(l => !table.Any(t => t.Header.Equals(l.Header, StringComparison.OrdinalIgnoreCase)));
+            .Where(l => !table.Any(t => t.Header.Equals(l.Header, StringComparison.OrdinalIgnoreCase)))
+            .Where(l => !IsNestedTable(sample, l.Header));
         return [.. table, .. extra];
     }
+
+    private bool IsNestedTable(PSObject sample, string property) =>
+        sample.Properties[property] is { } p && SafeValue(p) is IEnumerable list and not string
+        && list.Cast<object?>().FirstOrDefault(e => e is not null) is { } first && HasTable(PSObject.AsPSObject(first));
 
     /// <summary>Whether objects of this kind have a table view of their own (used for nested collections such as routes).</summary>
     public bool HasTable(PSObject sample) => views.TableFor(sample.TypeNames) is not null;

@@ -11,6 +11,13 @@ public static class TunnelLines
 {
     public static IEnumerable<string> Forwarding(PSObject tunnel)
     {
+        // The tunnel's own account of what it listens on: "127.0.0.1:8080 -> 80".
+        var endpoints = Strings(tunnel, "LocalEndpoints");
+        if (endpoints.Count > 0)
+        {
+            return endpoints.Select(e => $"Forwarding from {e}");
+        }
+
         var addresses = Strings(tunnel, "LocalAddresses", "Addresses", "Address", "LocalAddress");
         if (addresses.Count == 0)
         {
@@ -58,6 +65,11 @@ public static class TunnelLines
 
     public static string Serving(PSObject tunnel)
     {
+        if (Strings(tunnel, "LocalEndpoints") is { Count: > 0 } endpoints)
+        {
+            return $"Starting to serve on {endpoints[0]}";
+        }
+
         var url = Value(tunnel, "Url")?.ToString();
         var endpoint = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal)
             ? uri.Authority
