@@ -76,6 +76,15 @@ public sealed class ReachabilityE2ETests : IDisposable
             Assert.Contains("kubeexpose web host=web-", AssertAnswers(ns, route));
         }
 
+        // The pods predate the Service, so the model says they lack its variables; kubelet agrees.
+        var env = One(routes, "EnvVar", "Pod");
+        Assert.Equal("$WEB_SERVICE_HOST:$WEB_SERVICE_PORT_HTTP", env.Address);
+        var pods = _cluster.Kubectl("-n", ns, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").AssertSuccess().Output
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(pods, p => Assert.Contains(p, env.FirstMessage));
+        var variables = _cluster.Kubectl("-n", ns, "exec", pods[0], "--", "env").AssertSuccess().Output;
+        Assert.DoesNotContain("WEB_SERVICE_HOST=", variables);
+
         // The backends are the endpoints the cluster itself lists.
         var sliceAddresses = _cluster.Kubectl("-n", ns, "get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o",
             "jsonpath={range .items[*].endpoints[*]}{.addresses[0]}{\"\\n\"}{end}").AssertSuccess().Output
