@@ -57,6 +57,8 @@ function Invoke-Package {
     Compress-Archive -Path (Join-Path $out 'KubeExpose') -DestinationPath (Join-Path $out "KubeExpose-$version.zip") -Force
     if (Test-Path (Join-Path $out 'bin')) {
         Compress-Archive -Path (Join-Path $out 'bin/*') -DestinationPath (Join-Path $out "kubectl-expose2-$version.zip") -Force
+        # The krew archive (tar.gz) and out/krew/expose2.yaml with its real sha256.
+        Invoke-Dotnet build (Join-Path $root 'src/kubectl-expose2') -c $Configuration -t:PackageKrew
     }
 }
 
@@ -67,8 +69,25 @@ function Invoke-Install {
     Copy-Item (Join-Path $out 'KubeExpose') $target -Recurse
     Write-Host "Installed the module to $target"
     $plugin = Join-Path $out 'bin'
-    if (Test-Path $plugin) {
+    if (-not (Test-Path $plugin)) { return }
+    if ($IsWindows) {
         Write-Host "Add the kubectl plugin to PATH: `$env:PATH = '$plugin' + [IO.Path]::PathSeparator + `$env:PATH"
+        return
+    }
+    # A copy of out/bin (so a clean build does not break the installed plugin), linked into ~/.local/bin.
+    $lib = Join-Path $HOME '.local/lib/kubectl-expose2'
+    $bin = Join-Path $HOME '.local/bin'
+    Remove-Item $lib -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force -Path $lib, $bin | Out-Null
+    Copy-Item (Join-Path $plugin '*') $lib -Recurse
+    foreach ($name in 'kubectl-expose2', 'kubectl_complete-expose2') {
+        $link = Join-Path $bin $name
+        Remove-Item $link -Force -ErrorAction Ignore
+        New-Item -ItemType SymbolicLink -Path $link -Target (Join-Path $lib $name) | Out-Null
+    }
+    Write-Host "Installed the kubectl plugin: $bin/kubectl-expose2 -> $lib (try: kubectl expose2 --help)"
+    if (($env:PATH -split [IO.Path]::PathSeparator) -notcontains $bin) {
+        Write-Warning "$bin is not on PATH: add it so kubectl finds the plugin."
     }
 }
 

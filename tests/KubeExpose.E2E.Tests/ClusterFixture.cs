@@ -61,6 +61,25 @@ public sealed class ClusterFixture
     /// <summary>Everything <c>cluster.sh env</c> exported (KUBECONFIG, node addresses, LB pool...).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>The node's InternalIP (kubelet, NodePorts, hostPorts); reachable from the node and from kx-outside.</summary>
+    public string NodeInternalIp => Environment.GetValueOrDefault("KX_NODE_INTERNAL_IP", "10.211.0.10");
+
+    /// <summary>The node's ExternalIP (NodePorts, hostPorts, the nginx Ingress on 80/443); reachable from kx-outside.</summary>
+    public string NodeExternalIp => Environment.GetValueOrDefault("KX_NODE_EXTERNAL_IP", "10.211.1.10");
+
+    /// <summary>Where the test LoadBalancer provisioner takes addresses from (CIDR).</summary>
+    public string LoadBalancerPool => Environment.GetValueOrDefault("KX_LB_POOL", "10.214.0.0/24");
+
+    /// <summary>The default IngressClass, served by nginx on <see cref="NodeExternalIp"/>.</summary>
+    public string IngressClass => Environment.GetValueOrDefault("KX_INGRESS_CLASS", "kx-nginx");
+
+    /// <summary>
+    /// Turns the test LoadBalancer provisioner on or off (<c>cluster.sh lb on|off</c>). Off: new LoadBalancer Services
+    /// stay Pending. Tests that turn it off must turn it on again in a finally block.
+    /// </summary>
+    public void SetLoadBalancerProvisioning(bool on) =>
+        Run("bash", [ScriptPath, "lb", on ? "on" : "off"], TimeSpan.FromSeconds(60)).AssertSuccess();
+
     /// <summary>Skips (developer run) or fails (KUBEEXPOSE_E2E=require) the calling test when there is no cluster.</summary>
     public void Require()
     {

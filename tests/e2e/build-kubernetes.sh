@@ -6,7 +6,7 @@ set -euo pipefail
 
 K8S_VERSION=v1.20.2
 # Bump when the recipe below changes, so an old cache entry is not reused.
-BUILD_REV=2
+BUILD_REV=3
 CACHE=${KUBEEXPOSE_CACHE:-$HOME/.cache/kubeexpose}
 OUT="$CACHE/kubernetes-$K8S_VERSION-r$BUILD_REV/bin"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
@@ -117,7 +117,15 @@ fi
 
 log "compiling ${BINARIES[*]} (GOPATH mode, Go 1.19)"
 mkdir -p "$OUT.tmp"
-ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=20 -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+# In GOPATH mode vendored packages are named k8s.io/kubernetes/vendor/<path>: -X must use that name, or the
+# binaries report v0.0.0-master (hack/lib/version.sh does the same).
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    for prefix in "" k8s.io/kubernetes/vendor/; do
+        ldflags+=" -X $prefix$pkg.gitVersion=$K8S_VERSION -X $prefix$pkg.gitMajor=1 -X $prefix$pkg.gitMinor=20"
+        ldflags+=" -X $prefix$pkg.gitTreeState=clean -X $prefix$pkg.buildDate=2021-01-13T13:20:00Z"
+    done
+done
 (cd "$tree" && PATH=/usr/lib/go-1.19/bin:$PATH GOPATH="$gopath" GO111MODULE=off CGO_ENABLED=0 GOFLAGS= \
     go build -ldflags "$ldflags" -o "$OUT.tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/kube-scheduler ./cmd/kubelet ./cmd/kube-proxy \
     >"$work/build.log" 2>&1) || { tail -30 "$work/build.log" >&2; exit 1; }

@@ -9,6 +9,7 @@ namespace KubeExpose.Commands;
 /// <remarks>
 /// Tunnels live in the PowerShell process until they are stopped. Get-KubeProxyTunnel lists them with their live state:
 /// the pods they currently forward to, active and total connections, bytes in and out, reconnects and the last error.
+/// Without -Id it lists the tunnels this session started; -Id finds a tunnel of any session of the process.
 /// </remarks>
 /// <example>
 /// <code>Get-KubeProxyTunnel</code>
@@ -26,5 +27,32 @@ public sealed class GetKubeProxyTunnelCommand : PSCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public int[]? Id { get; set; }
 
-    protected override void ProcessRecord() => throw new NotImplementedException("Get-KubeProxyTunnel lands with Start-KubeProxyTunnel.");
+    protected override void ProcessRecord()
+    {
+        if (Id is not { Length: > 0 })
+        {
+            foreach (var tunnel in TunnelRegistry.Default.List(TunnelLifetime.Owner()))
+            {
+                WriteObject(TunnelLifetime.ToPSObject(tunnel));
+            }
+
+            return;
+        }
+
+        foreach (var id in Id)
+        {
+            if (TunnelRegistry.Default.Find(id) is { } tunnel)
+            {
+                WriteObject(TunnelLifetime.ToPSObject(tunnel));
+            }
+            else
+            {
+                WriteError(TunnelNotFound(id));
+            }
+        }
+    }
+
+    internal static ErrorRecord TunnelNotFound(int id) => new(
+        new ItemNotFoundException($"There is no running tunnel with id {id}. Get-KubeProxyTunnel lists the running tunnels; stopped tunnels leave the list."),
+        "TunnelNotFound", ErrorCategory.ObjectNotFound, id);
 }

@@ -1,7 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
 using KubeExpose.Completers;
+using KubeExpose.Core;
+using KubeExpose.Core.Cluster;
 using KubeExpose.Core.Exposure;
+using KubeExpose.Core.Model;
 
 namespace KubeExpose.Commands;
 
@@ -17,6 +20,14 @@ namespace KubeExpose.Commands;
 /// fails, what this call created is rolled back. -External inspects the cluster and picks what will work from outside:
 /// LoadBalancer where the cluster provisions them, else an Ingress for HTTP ports where an IngressClass is usable, else
 /// NodePort, and says why. The result carries the routes to the new Service, each with its status.
+///
+/// The result (KubeExpose.ExposureResult) has Workload, Namespace, Service, Ingress, Type, Method, Reason, Changes
+/// (Created, Updated or Unchanged per object; WouldCreate/WouldUpdate in a server dry run), Created, Changed, Unchanged,
+/// Yaml, Routes, Verification and Warnings. Running the same command twice reports Unchanged and writes nothing (the
+/// resourceVersion stays the same). A field owned by another field manager (for example set by kubectl expose) is a
+/// FieldManagerConflict error unless -Force. Errors are raised before anything is sent where possible: unknown workload,
+/// invalid Service name (DNS-1035), port or node port out of range, node port already taken, UDP with -Ingress, missing or
+/// non-TLS Secret, unknown IngressClass; a 403 names the verbs and resource and the kubectl create role that fixes it.
 /// </remarks>
 /// <example>
 /// <code>Expose-Workload deploy/web -Port 80</code>
@@ -33,6 +44,18 @@ namespace KubeExpose.Commands;
 /// <example>
 /// <code>Expose-Workload deploy/web -Ingress -IngressHost web.example.test -IngressClass nginx -TlsSecret web-tls</code>
 /// <para>Exposes "web" with a ClusterIP Service and an Ingress rule for https://web.example.test/.</para>
+/// </example>
+/// <example>
+/// <code>Expose-Workload deploy/web -Type NodePort -NodePort 30080 -Wait -Verify</code>
+/// <para>Exposes "web" on node port 30080 (checked against the node port range and the ports in use), waits until its routes are Ready and connects to the node port from this machine.</para>
+/// </example>
+/// <example>
+/// <code>Expose-Workload deploy/web -Port 18080 -TargetPort 80 -HostPort -Force</code>
+/// <para>Adds hostPort 18080 to the container that declares port 80 (this rolls the pods) and warns about the caveats: the node IP changes when a pod moves, and two pods cannot share the port on one node.</para>
+/// </example>
+/// <example>
+/// <code>kubectl get deploy -o json | ConvertFrom-Json | ForEach-Object items | Expose-Workload -WhatIf</code>
+/// <para>Shows which Services would be written for every Deployment in the namespace, without writing them.</para>
 /// </example>
 [Cmdlet(VerbsData.Publish, "Workload", SupportsShouldProcess = true, DefaultParameterSetName = TargetSet)]
 [Alias("Expose-Workload")]
@@ -199,5 +222,202 @@ public sealed class PublishWorkloadCommand : KubeCmdlet
     [Parameter]
     public SwitchParameter Verify { get; set; }
 
-    protected override void ProcessRecord() => throw new NotImplementedException("Publish-Workload lands with its own issue.");
+    /// <summary>The type name the views and Get-ServiceReachability's pipeline binding key on.</summary>
+    public const string ResultTypeName = "KubeExpose.ExposureResult";
+
+    protected override void ProcessRecord()
+    {
+        string target = Target ?? Name ?? "(pipeline object)";
+        try
+        {
+            var request = BuildRequest(out target);
+            var plan = Await((ct, progress) => WorkloadExposer.PlanAsync(Session, request, progress, ct), $"Expose-Workload {target}: reading the workload and the cluster");
+            foreach (var warning in plan.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            ExposureResult result;
+            if (DryRun == "Client")
+            {
+                result = WorkloadExposer.ClientDryRun(plan);
+            }
+            else if (DryRun == "Server")
+            {
+                result = Await((ct, progress) => WorkloadExposer.ApplyAsync(Session, plan, serverDryRun: true, Force, progress, ct),
+                    $"Expose-Workload {target}: server dry run");
+            }
+            else
+            {
+                var objects = string.Join(", ", plan.Objects);
+                if (!ShouldProcess($"{objects} in namespace {plan.Namespace}", $"Expose {plan.WorkloadName} ({plan.Method}) with server-side apply"))
+                {
+                    return;
+                }
+
+                if (plan.HostPorts.Count > 0 && !Force && !ShouldContinue(
+                    $"-HostPort changes the pod template of {plan.WorkloadName} in namespace {plan.Namespace}, which replaces its running pods. Continue?",
+                    "Roll the workload"))
+                {
+                    return;
+                }
+
+                result = Await((ct, progress) => WorkloadExposer.ApplyAsync(Session, plan, serverDryRun: false, Force, progress, ct),
+                    $"Expose-Workload {target}: applying");
+                result = WithRoutes(result);
+            }
+
+            if (AsYaml)
+            {
+                WriteObject(result.Yaml);
+                return;
+            }
+
+            var output = new PSObject(result);
+            output.TypeNames.Insert(0, ResultTypeName);
+            WriteObject(output);
+        }
+        catch (KubeExposeException e)
+        {
+            WriteCoreError(e, target);
+        }
+    }
+
+    private ExposureResult WithRoutes(ExposureResult result)
+    {
+        IReadOnlyList<Route> routes;
+        if (Wait || Verify)
+        {
+            try
+            {
+                routes = Await((ct, progress) => WorkloadExposer.WaitForRoutesAsync(Session, result, TimeSpan.FromSeconds(TimeoutSec), progress, ct),
+                    $"Waiting for the routes of service/{result.Service}");
+            }
+            catch (KubeExposeException e) when (e.Kind == KubeExposeErrorKind.Timeout)
+            {
+                // The objects are written; say what is not ready yet and still return what there is.
+                WriteCoreError(e, result.Service);
+                routes = Await(ct => WorkloadExposer.GetRoutesAsync(Session, result, null, ct));
+            }
+        }
+        else
+        {
+            routes = Await(ct => WorkloadExposer.GetRoutesAsync(Session, result, null, ct));
+        }
+
+        result = result with { Routes = routes };
+        if (Verify)
+        {
+            var probes = Await((ct, progress) => RouteProber.ProbeAsync(routes, TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)), progress, ct),
+                $"Probing the routes of service/{result.Service} from here");
+            foreach (var failed in probes.Where(p => !p.Success))
+            {
+                WriteWarning($"{failed.Route.Kind} route {failed.Target} did not answer from here: {failed.Detail}.");
+            }
+
+            result = result with { Verification = probes };
+        }
+
+        return result;
+    }
+
+    private ExposureRequest BuildRequest(out string target)
+    {
+        WorkloadRef workload;
+        string? ns = Namespace;
+        switch (ParameterSetName)
+        {
+            case KindNameSet:
+                WorkloadRef.TryParseKind(Kind, out var kind);
+                workload = new WorkloadRef(kind, Name);
+                break;
+            case InputObjectSet:
+                (workload, var objectNamespace) = FromInputObject(InputObject);
+                ns ??= objectNamespace;
+                break;
+            default:
+                workload = WorkloadRef.Parse(Target);
+                break;
+        }
+
+        target = workload.ToString();
+        return new ExposureRequest
+        {
+            Workload = workload,
+            Namespace = ns,
+            Type = Type,
+            External = External,
+            Ports = Port,
+            TargetPorts = TargetPort,
+            Protocols = Protocol,
+            ServiceName = ServiceName,
+            NodePorts = NodePort,
+            ExternalIPs = ExternalIP,
+            ExternalName = ExternalName,
+            LoadBalancerClass = LoadBalancerClass,
+            LoadBalancerSourceRanges = LoadBalancerSourceRange,
+            ExternalTrafficPolicy = ExternalTrafficPolicy,
+            SessionAffinity = SessionAffinity,
+            SessionAffinityTimeoutSeconds = SessionAffinityTimeoutSeconds,
+            Labels = ToDictionary(Label, nameof(Label)),
+            Annotations = ToDictionary(Annotation, nameof(Annotation)),
+            Ingress = Ingress,
+            IngressHosts = IngressHost,
+            IngressPath = IngressPath,
+            PathType = PathType,
+            IngressClass = IngressClass,
+            TlsSecret = TlsSecret,
+            HostPort = HostPort,
+        };
+    }
+
+    /// <summary>
+    /// Kind, name and namespace from a pipeline object: kubectl's JSON after ConvertFrom-Json (kind, metadata) or a
+    /// KubernetesClient object (Kind may be empty on listed items, so the type name V1Deployment is used then).
+    /// </summary>
+    private static (WorkloadRef, string?) FromInputObject(PSObject input)
+    {
+        var kind = input.Properties["kind"]?.Value as string;
+        var metadata = input.Properties["metadata"]?.Value;
+        var meta = metadata is null ? null : PSObject.AsPSObject(metadata);
+        var name = meta?.Properties["name"]?.Value as string;
+        var ns = meta?.Properties["namespace"]?.Value as string;
+        if (string.IsNullOrEmpty(kind))
+        {
+            var typeName = input.BaseObject.GetType().Name;
+            kind = typeName.Length > 2 && typeName[0] == 'V' && char.IsDigit(typeName[1]) ? typeName[2..] : typeName;
+        }
+
+        if (string.IsNullOrEmpty(name) || !WorkloadRef.TryParseKind(kind, out var parsed))
+        {
+            throw new KubeExposeException(KubeExposeErrorKind.InvalidArgument, "UnsupportedInputObject",
+                $"The pipeline object (kind '{kind}', name '{name}') is not an exposable workload. Pipe Deployments, StatefulSets, " +
+                "DaemonSets, ReplicaSets, ReplicationControllers, Jobs, Pods or Services, e.g. kubectl get deploy web -o json | ConvertFrom-Json.",
+                name);
+        }
+
+        return (new WorkloadRef(parsed, name), ns);
+    }
+
+    private static Dictionary<string, string>? ToDictionary(Hashtable? table, string parameter)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Value is null)
+            {
+                throw new KubeExposeException(KubeExposeErrorKind.InvalidArgument, "NullLabelValue",
+                    $"-{parameter} '{entry.Key}' has no value; give a string (use '' for an empty value).", entry.Key.ToString());
+            }
+
+            result[entry.Key.ToString()!] = entry.Value.ToString()!;
+        }
+
+        return result;
+    }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Management.Automation;
 using KubeExpose.Completers;
+using KubeExpose.Core;
 using KubeExpose.Core.Tunnels;
 
 namespace KubeExpose.Commands;
@@ -14,6 +16,12 @@ namespace KubeExpose.Commands;
 /// local port with kubectl proxy's filters (Host header, paths, methods; exec and attach rejected). The command returns
 /// once the tunnel is Ready; the tunnel lives in the session until Stop-KubeProxyTunnel, the end of the session or
 /// Remove-Module.
+/// Ports follow kubectl port-forward: LOCAL:REMOTE, :REMOTE for a free local port, REMOTE for the same port locally,
+/// and port names; a Service port is mapped to the targetPort of each pod, and UDP ports are refused. By default the
+/// tunnel listens on 127.0.0.1 and ::1. The tunnel object is live: State (Starting, Ready, Reconnecting, Stopped,
+/// Failed), CurrentPods, ActiveConnections, TotalConnections, BytesIn, BytesOut, Reconnects and LastError change as it
+/// serves. With -ApiProxy the defaults are kubectl proxy's (port 8001, address 127.0.0.1, the same filters); a
+/// non-loopback -Address is refused unless -AllowRemoteAccess is given.
 /// </remarks>
 /// <example>
 /// <code>$t = Start-KubeProxyTunnel svc/web 8080:80; Invoke-WebRequest $t.Url; $t | Stop-KubeProxyTunnel</code>
@@ -26,6 +34,10 @@ namespace KubeExpose.Commands;
 /// <example>
 /// <code>Start-KubeProxyTunnel -ApiProxy -Port 8001 -Service svc/web:80</code>
 /// <para>Serves the API on http://127.0.0.1:8001 and gives the proxy URL of the Service "web" port 80 as the tunnel's Url.</para>
+/// </example>
+/// <example>
+/// <code>$t = Start-KubeProxyTunnel deploy/web :80 -PodRunningTimeoutSec 120; curl.exe $t.Url; Get-KubeProxyTunnel $t.Id</code>
+/// <para>Waits up to two minutes for a ready pod, then shows the connection counters after one request.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Start, "KubeProxyTunnel", DefaultParameterSetName = PortForwardSet)]
 [OutputType(typeof(Tunnel))]
@@ -86,9 +98,87 @@ public sealed class StartKubeProxyTunnelCommand : KubeCmdlet
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 
+    /// <summary>How long to wait for a usable pod, at start and for each connection while pods are being replaced (kubectl's --pod-running-timeout). Default 60.</summary>
+    [Parameter(ParameterSetName = PortForwardSet)]
+    [ValidateRange(1, 86400)]
+    public int PodRunningTimeoutSec { get; set; } = 60;
+
     /// <summary>Keep the tunnel in the foreground until Ctrl+C, then stop it.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    protected override void ProcessRecord() => throw new NotImplementedException("Start-KubeProxyTunnel lands with its own issue.");
+    protected override void ProcessRecord()
+    {
+        var owner = TunnelLifetime.Owner();
+        TunnelStart start;
+        try
+        {
+            start = ParameterSetName == ApiProxySet
+                ? Await(ct => TunnelFactory.StartApiProxyAsync(ApiProxyRequest(), owner, ct))
+                : Await((ct, progress) => TunnelFactory.StartPortForwardAsync(
+                    new PortForwardRequest(ConnectionOptions, Target, Port, Address, TimeSpan.FromSeconds(PodRunningTimeoutSec)), owner, progress, ct),
+                    $"Starting a port-forward to {Target}");
+        }
+        catch (KubeExposeException e)
+        {
+            ThrowCoreError(e, ParameterSetName == ApiProxySet ? "ApiProxy" : Target);
+            return;
+        }
+
+        foreach (var warning in start.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        var tunnel = start.Tunnel;
+        WriteVerbose($"Tunnel {tunnel.Id} is {tunnel.State}: {string.Join(", ", tunnel.LocalEndpoints)}.");
+        WriteObject(TunnelLifetime.ToPSObject(tunnel));
+        if (Wait)
+        {
+            WaitInForeground(tunnel);
+        }
+    }
+
+    private ApiProxyRequest ApiProxyRequest()
+    {
+        var port = 8001;
+        if (Port.Length > 0 && !int.TryParse(Port[0], NumberStyles.None, CultureInfo.InvariantCulture, out port))
+        {
+            throw new KubeExposeException(KubeExposeErrorKind.InvalidArgument, "InvalidPort",
+                $"-Port '{Port[0]}' is not a port number. With -ApiProxy, -Port is the local port (default 8001, 0 for a free one).");
+        }
+
+        return new ApiProxyRequest(ConnectionOptions, port, Address, AcceptHosts, AcceptPaths, RejectPaths, RejectMethods,
+            ApiPrefix, AllowRemoteAccess, Service);
+    }
+
+    // Shows the live counters as progress until Ctrl+C (StopProcessing) or until the tunnel ends by itself.
+    private void WaitInForeground(Tunnel tunnel)
+    {
+        var record = new ProgressRecord(ProgressActivityId, $"Tunnel {tunnel.Id} {tunnel.Target} ({string.Join(", ", tunnel.LocalEndpoints)})", "Ctrl+C stops it");
+        try
+        {
+            while (!Cancellation.IsCancellationRequested && !tunnel.Completion.IsCompleted)
+            {
+                record.StatusDescription = $"{tunnel.State}: {tunnel.ActiveConnections} active, {tunnel.TotalConnections} total, " +
+                    $"{tunnel.BytesIn} B in, {tunnel.BytesOut} B out, {tunnel.Reconnects} reconnects. Ctrl+C stops it.";
+                WriteProgress(record);
+                Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C while writing progress: fall through to stop the tunnel.
+        }
+        finally
+        {
+            tunnel.StopAsync().GetAwaiter().GetResult();
+        }
+
+        if (tunnel.State == TunnelState.Failed && !Cancellation.IsCancellationRequested)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException($"Tunnel {tunnel.Id} failed: {tunnel.LastError}"),
+                "TunnelFailed", ErrorCategory.ConnectionError, TunnelLifetime.ToPSObject(tunnel)));
+        }
+    }
 }

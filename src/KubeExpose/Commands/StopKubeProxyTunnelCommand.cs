@@ -8,6 +8,7 @@ namespace KubeExpose.Commands;
 /// </summary>
 /// <remarks>
 /// Stops the listeners of the given tunnels and closes their connections. Stopped tunnels leave the session's list.
+/// Stopping a tunnel that has already stopped does nothing.
 /// </remarks>
 /// <example>
 /// <code>Get-KubeProxyTunnel | Stop-KubeProxyTunnel</code>
@@ -41,5 +42,36 @@ public sealed class StopKubeProxyTunnelCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => throw new NotImplementedException("Stop-KubeProxyTunnel lands with Start-KubeProxyTunnel.");
+    protected override void ProcessRecord()
+    {
+        IEnumerable<Tunnel?> tunnels = ParameterSetName switch
+        {
+            AllSet => TunnelRegistry.Default.List(TunnelLifetime.Owner()).Cast<Tunnel?>(),
+            InputObjectSet => InputObject.Cast<Tunnel?>(),
+            _ => Id.Select(id =>
+            {
+                var found = TunnelRegistry.Default.Find(id);
+                if (found is null)
+                {
+                    WriteError(GetKubeProxyTunnelCommand.TunnelNotFound(id));
+                }
+
+                return found;
+            }).ToList(),
+        };
+
+        foreach (var tunnel in tunnels)
+        {
+            if (tunnel is null || !ShouldProcess($"tunnel {tunnel.Id} ({tunnel.Kind} {tunnel.Target}, {string.Join(", ", tunnel.LocalEndpoints)})", "Stop"))
+            {
+                continue;
+            }
+
+            tunnel.StopAsync().GetAwaiter().GetResult();
+            if (PassThru)
+            {
+                WriteObject(TunnelLifetime.ToPSObject(tunnel));
+            }
+        }
+    }
 }
