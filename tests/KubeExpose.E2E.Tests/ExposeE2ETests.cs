@@ -304,6 +304,12 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             AssertOutsideReaches($"http://{NodeExternalIp}/shop/cart", "path=/shop/cart", "-H", $"Host: {hostName}");
             AssertOutsideReaches($"https://{hostName}/shop", "kubeexpose web", "-k", "--resolve", $"{hostName}:443:{NodeExternalIp}");
 
+            // Idempotent for the Ingress too (its status address does not count as a change).
+            var ingressVersion = (string?)Json(ns, "get", "ingress", "web")["metadata"]!["resourceVersion"];
+            var again = Single(Expose(host, $"deploy/web -Namespace {ns} -Ingress -IngressHost {hostName} -IngressPath /shop -TlsSecret web-tls"));
+            Assert.Equal(true, Prop(again, "Unchanged"));
+            Assert.Equal(ingressVersion, (string?)Json(ns, "get", "ingress", "web")["metadata"]!["resourceVersion"]);
+
             var wrongType = Expose(host, $"deploy/web -Namespace {ns} -ServiceName web2 -Ingress -TlsSecret not-tls");
             Assert.StartsWith("TlsSecretWrongType", Assert.Single(wrongType.Errors).FullyQualifiedErrorId);
             var missing = Expose(host, $"deploy/web -Namespace {ns} -ServiceName web3 -Ingress -TlsSecret nope");
@@ -375,6 +381,14 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
                     var tcp = Single(Expose(host, $"deploy/db -Namespace {ns} -External"));
                     Assert.Equal("NodePort", Prop(tcp, "Method"));
                     Assert.Contains("no port looks like HTTP", (string)Prop(tcp, "Reason")!);
+
+                    // With nothing provisioning load balancers, -Wait reports the Pending route as a timeout and still returns the result.
+                    var pending = Expose(host, $"deploy/web -Namespace {ns} -ServiceName pending -Type LoadBalancer -Wait -TimeoutSec 5");
+                    var timeout = Assert.Single(pending.Errors);
+                    Assert.StartsWith("RoutesNotReady", timeout.FullyQualifiedErrorId);
+                    Assert.Equal(ErrorCategory.OperationTimeout, timeout.CategoryInfo.Category);
+                    Assert.Contains("LoadBalancer", timeout.Exception.Message);
+                    Assert.Equal("LoadBalancer", Prop(Assert.Single(pending.Output), "Type"));
                 }
             }
             finally
