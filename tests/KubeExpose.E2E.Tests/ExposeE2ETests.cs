@@ -476,6 +476,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             Assert.Contains("ingresses.networking.k8s.io", error.Exception.Message);
             Assert.True(error.Exception.Message.Contains("Rolled back: deleted service/web"), error.Exception.Message);
             Assert.Empty(ServiceNames(ns));
+            File.Delete(kubeconfig);
         }
         finally
         {
