@@ -14,7 +14,7 @@ namespace KubeExpose.E2E.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ExposeE2ETests(ClusterFixture cluster)
 {
-    private string NodeExternalIp => cluster.Environment.GetValueOrDefault("KX_NODE_EXTERNAL_IP", "10.211.1.10");
+    private string NodeExternalIp => cluster.NodeExternalIp;
 
     private ScriptResult Expose(ModuleHost host, string arguments) => host.Run($"Expose-Workload {arguments}");
 
@@ -299,10 +299,16 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             Assert.Equal("Ingress", Prop(result, "Method"));
             Assert.Equal("web", Prop(result, "Ingress"));
             var ingress = Json(ns, "get", "ingress", "web");
-            Assert.Equal("kx-nginx", (string?)ingress["spec"]!["ingressClassName"]);
+            Assert.Equal(cluster.IngressClass, (string?)ingress["spec"]!["ingressClassName"]);
 
             AssertOutsideReaches($"http://{NodeExternalIp}/shop/cart", "path=/shop/cart", "-H", $"Host: {hostName}");
             AssertOutsideReaches($"https://{hostName}/shop", "kubeexpose web", "-k", "--resolve", $"{hostName}:443:{NodeExternalIp}");
+
+            // Idempotent for the Ingress too (its status address does not count as a change).
+            var ingressVersion = (string?)Json(ns, "get", "ingress", "web")["metadata"]!["resourceVersion"];
+            var again = Single(Expose(host, $"deploy/web -Namespace {ns} -Ingress -IngressHost {hostName} -IngressPath /shop -TlsSecret web-tls"));
+            Assert.Equal(true, Prop(again, "Unchanged"));
+            Assert.Equal(ingressVersion, (string?)Json(ns, "get", "ingress", "web")["metadata"]!["resourceVersion"]);
 
             var wrongType = Expose(host, $"deploy/web -Namespace {ns} -ServiceName web2 -Ingress -TlsSecret not-tls");
             Assert.StartsWith("TlsSecretWrongType", Assert.Single(wrongType.Errors).FullyQualifiedErrorId);
@@ -326,7 +332,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
         try
         {
             cluster.DeployWeb(ns, "web");
-            ClusterFixture.Run("bash", [ClusterFixture.ScriptPath, "lb", "on"], TimeSpan.FromSeconds(60)).AssertSuccess();
+            cluster.SetLoadBalancerProvisioning(true);
             using var host = cluster.NewModuleHost();
 
             // Evidence first: a LoadBalancer Service that gets an address.
@@ -340,7 +346,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             AssertOutsideReaches($"http://{address}/", "kubeexpose web");
             cluster.Kubectl("-n", ns, "delete", "svc", "web", "lb-probe").AssertSuccess();
 
-            ClusterFixture.Run("bash", [ClusterFixture.ScriptPath, "lb", "off"], TimeSpan.FromSeconds(60)).AssertSuccess();
+            cluster.SetLoadBalancerProvisioning(false);
             try
             {
                 var others = cluster.Kubectl("get", "svc", "-A", "-o",
@@ -355,7 +361,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
                 else
                 {
                     Assert.Equal("Ingress", Prop(result, "Method"));
-                    Assert.Contains("kx-nginx", (string)Prop(result, "Reason")!);
+                    Assert.Contains(cluster.IngressClass, (string)Prop(result, "Reason")!);
                     AssertOutsideReaches($"http://{NodeExternalIp}/", "kubeexpose web", "-H", $"Host: {ns}.example.test");
 
                     // A port that is not HTTP cannot go through an Ingress: NodePort.
@@ -375,11 +381,19 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
                     var tcp = Single(Expose(host, $"deploy/db -Namespace {ns} -External"));
                     Assert.Equal("NodePort", Prop(tcp, "Method"));
                     Assert.Contains("no port looks like HTTP", (string)Prop(tcp, "Reason")!);
+
+                    // With nothing provisioning load balancers, -Wait reports the Pending route as a timeout and still returns the result.
+                    var pending = Expose(host, $"deploy/web -Namespace {ns} -ServiceName pending -Type LoadBalancer -Wait -TimeoutSec 5");
+                    var timeout = Assert.Single(pending.Errors);
+                    Assert.StartsWith("RoutesNotReady", timeout.FullyQualifiedErrorId);
+                    Assert.Equal(ErrorCategory.OperationTimeout, timeout.CategoryInfo.Category);
+                    Assert.Contains("LoadBalancer", timeout.Exception.Message);
+                    Assert.Equal("LoadBalancer", Prop(Assert.Single(pending.Output), "Type"));
                 }
             }
             finally
             {
-                ClusterFixture.Run("bash", [ClusterFixture.ScriptPath, "lb", "on"], TimeSpan.FromSeconds(60)).AssertSuccess();
+                cluster.SetLoadBalancerProvisioning(true);
             }
         }
         finally
@@ -454,7 +468,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
                 - {apiGroups: [apps], resources: [deployments], verbs: [get]}
                 """);
             using var host = cluster.NewModuleHost();
-            var result = Expose(host, $"deploy/web -Namespace {ns} -Ingress -IngressClass kx-nginx -KubeConfig '{kubeconfig}'");
+            var result = Expose(host, $"deploy/web -Namespace {ns} -Ingress -IngressClass {cluster.IngressClass} -KubeConfig '{kubeconfig}'");
             var error = Assert.Single(result.Errors);
             Assert.Empty(result.Output);
             Assert.StartsWith("Forbidden", error.FullyQualifiedErrorId);
@@ -462,6 +476,7 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             Assert.Contains("ingresses.networking.k8s.io", error.Exception.Message);
             Assert.True(error.Exception.Message.Contains("Rolled back: deleted service/web"), error.Exception.Message);
             Assert.Empty(ServiceNames(ns));
+            File.Delete(kubeconfig);
         }
         finally
         {

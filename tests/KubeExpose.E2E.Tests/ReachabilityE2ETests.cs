@@ -18,6 +18,7 @@ public sealed class ReachabilityE2ETests : IDisposable
 
     private readonly ClusterFixture _cluster;
     private readonly List<string> _namespaces = [];
+    private readonly List<string> _files = [];
     private ModuleHost? _host;
 
     public ReachabilityE2ETests(ClusterFixture cluster) => _cluster = cluster;
@@ -25,6 +26,11 @@ public sealed class ReachabilityE2ETests : IDisposable
     public void Dispose()
     {
         _host?.Dispose();
+        foreach (var file in _files)
+        {
+            File.Delete(file);
+        }
+
         foreach (var ns in _namespaces)
         {
             _cluster.Kubectl("delete", "namespace", ns, "--wait=false");
@@ -69,6 +75,15 @@ public sealed class ReachabilityE2ETests : IDisposable
         {
             Assert.Contains("kubeexpose web host=web-", AssertAnswers(ns, route));
         }
+
+        // The pods predate the Service, so the model says they lack its variables; kubelet agrees.
+        var env = One(routes, "EnvVar", "Pod");
+        Assert.Equal("$WEB_SERVICE_HOST:$WEB_SERVICE_PORT_HTTP", env.Address);
+        var pods = _cluster.Kubectl("-n", ns, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").AssertSuccess().Output
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(pods, p => Assert.Contains(p, env.FirstMessage));
+        var variables = _cluster.Kubectl("-n", ns, "exec", pods[0], "--", "env").AssertSuccess().Output;
+        Assert.DoesNotContain("WEB_SERVICE_HOST=", variables);
 
         // The backends are the endpoints the cluster itself lists.
         var sliceAddresses = _cluster.Kubectl("-n", ns, "get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o",
@@ -323,6 +338,46 @@ public sealed class ReachabilityE2ETests : IDisposable
         Assert.Contains("KE3008", route.Codes);
     }
 
+    [SkippableFact]
+    public void Forbidden_reads_are_PermissionDenied_and_a_user_allowed_only_Endpoints_gets_the_fallback_and_Unknown_node_routes()
+    {
+        _cluster.Require();
+        var ns = NewNamespace();
+        _cluster.DeployWeb(ns, "web", replicas: 1);
+        ApplyService(ns, "web", "type: NodePort", "selector: {app: web}", "ports: [{name: http, port: 80, targetPort: http}]");
+        WaitForReadyEndpoints(ns, "web", 1);
+        _cluster.Kubectl("-n", ns, "create", "serviceaccount", "nobody").AssertSuccess();
+        var kubeconfig = ServiceAccountKubeConfig(ns, "nobody");
+
+        // No rights at all: the required reads fail with an error that names the verb, the resource and the fix.
+        var denied = Host.Run($"Get-ServiceReachability web -Namespace {ns} -KubeConfig '{kubeconfig}'");
+        var error = Assert.Single(denied.Errors);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.Matches($"Permission denied: cannot list (services|pods|endpoints) in namespace {ns}", error.Exception.Message);
+        Assert.Contains("Ask for RBAC that grants 'list'", error.Exception.Message);
+        Assert.Empty(denied.Output);
+
+        // Services, pods and v1 Endpoints only: no EndpointSlices, nodes, Ingresses or IngressClasses.
+        _cluster.Kubectl("-n", ns, "create", "role", "endpoints-only", "--verb=list", "--resource=services,pods,endpoints").AssertSuccess();
+        _cluster.Kubectl("-n", ns, "create", "rolebinding", "endpoints-only", "--role=endpoints-only", $"--serviceaccount={ns}:nobody").AssertSuccess();
+        var command = $"Get-ServiceReachability web -Namespace {ns} -KubeConfig '{kubeconfig}'";
+        ScriptResult limited = null!;
+        ClusterFixture.WaitFor(() => (limited = Host.Run($"{command} {Project}")).Errors.Count == 0, Settle, "the RoleBinding to take effect");
+        Assert.Contains(limited.Warnings, w => w.Contains("cannot list nodes", StringComparison.Ordinal));
+        Assert.Contains(limited.Warnings, w => w.Contains("cannot list ingresses.networking.k8s.io", StringComparison.Ordinal));
+        var verbose = Host.Run($"{command} -Verbose 4>&1 | Where-Object {{ $_ -is [System.Management.Automation.VerboseRecord] }} | ForEach-Object Message")
+            .Output.Select(o => o.ToString()).ToList();
+        Assert.Contains(verbose, m => m.StartsWith("Read 1 endpoints", StringComparison.Ordinal));
+        Assert.DoesNotContain(verbose, m => m.Contains("EndpointSlices", StringComparison.Ordinal));
+        var routes = ToRoutes(limited.Output);
+        Assert.Equal("Ready", One(routes, "ClusterIP", "Pod").Status);
+        var nodePort = One(routes, "NodePort", "External");
+        Assert.Equal(("Unknown", "(node addresses)"), (nodePort.Status, nodePort.Address));
+        Assert.Contains("KE4005", nodePort.Codes);
+        Assert.Equal(_cluster.Kubectl("-n", ns, "get", "endpoints", "web", "-o", "jsonpath={.subsets[0].addresses[0].ip}").AssertSuccess().Output.Trim(),
+            Assert.Single(One(routes, "ClusterIP", "Pod").Backends));
+    }
+
     // --- helpers ---
 
     /// <summary>A route as plain strings: the test host must not load the module's types.</summary>
@@ -416,6 +471,28 @@ public sealed class ReachabilityE2ETests : IDisposable
         ns ??= _namespaces[^1];
         var pod = _cluster.Kubectl("-n", ns, "get", "pods", "-l", "app=web", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}").Output;
         return _cluster.Kubectl("-n", ns, "exec", pod, "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\nHost: e2e\\r\\n\\r\\n' | nc -w 5 {address} {port}");
+    }
+
+    /// <summary>A kubeconfig for a ServiceAccount's token (Kubernetes 1.20 still creates token Secrets).</summary>
+    private string ServiceAccountKubeConfig(string ns, string account)
+    {
+        var secret = "";
+        ClusterFixture.WaitFor(() => (secret = _cluster.Kubectl("-n", ns, "get", "serviceaccount", account, "-o", "jsonpath={.secrets[0].name}").Output.Trim()) != "",
+            Settle, $"the token Secret of {ns}/{account}");
+        var token = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(
+            _cluster.Kubectl("-n", ns, "get", "secret", secret, "-o", "jsonpath={.data.token}").AssertSuccess().Output.Trim()));
+        var server = _cluster.Environment.GetValueOrDefault("KX_API_SERVER", "https://127.0.0.1:16443");
+        var path = Path.Combine(Path.GetTempPath(), $"kx-{ns}-{account}.kubeconfig");
+        _files.Add(path);
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{"{"}name: kx, cluster: {"{"}server: "{server}", insecure-skip-tls-verify: true{"}"}{"}"}]
+            users: [{"{"}name: {account}, user: {"{"}token: "{token}"{"}"}{"}"}]
+            contexts: [{"{"}name: kx, context: {"{"}cluster: kx, user: {account}, namespace: {ns}{"}"}{"}"}]
+            current-context: kx
+            """);
+        return path;
     }
 
     private static CommandResult Script(params string[] args) =>

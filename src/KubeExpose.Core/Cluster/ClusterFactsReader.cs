@@ -13,12 +13,17 @@ namespace KubeExpose.Core.Cluster;
 /// </summary>
 internal static class ClusterFactsReader
 {
+    private static readonly TimeSpan StalePendingAfter = TimeSpan.FromMinutes(2);
+
     public static async Task<ClusterFacts> ReadAsync(IKubernetes client, string ns, string serviceName, string? tlsSecret,
         IProgress<string>? progress, CancellationToken ct)
     {
         progress?.Report("Reading Services, IngressClasses and the TLS Secret");
         var services = await ReadServicesAsync(client, ns, ct).ConfigureAwait(false);
         var lb = services.FirstOrDefault(s => s.Spec?.Type == "LoadBalancer" && s.Status?.LoadBalancer?.Ingress is { Count: > 0 });
+        // A provisioner answers within seconds; one that has not for this long is not running (any more).
+        var stale = services.FirstOrDefault(s => s.Spec?.Type == "LoadBalancer" && s.Status?.LoadBalancer?.Ingress is not { Count: > 0 }
+            && s.Metadata.CreationTimestamp is { } created && DateTime.UtcNow - created.ToUniversalTime() > StalePendingAfter);
         var inUse = new Dictionary<int, string>();
         foreach (var s in services)
         {
@@ -65,6 +70,7 @@ internal static class ClusterFactsReader
         return new ClusterFacts
         {
             ProvisionedLoadBalancer = lb is null ? null : $"{lb.Metadata.NamespaceProperty}/{lb.Metadata.Name}",
+            StalePendingLoadBalancer = stale is null ? null : $"{stale.Metadata.NamespaceProperty}/{stale.Metadata.Name}",
             IngressClasses = classes,
             IngressClassesReadable = classesReadable,
             NodePortsInUse = inUse,

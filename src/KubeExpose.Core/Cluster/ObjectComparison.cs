@@ -4,8 +4,8 @@ namespace KubeExpose.Core.Cluster;
 
 /// <summary>
 /// Whether applying changed anything: the object compared with the server's dry-run result, ignoring the fields the
-/// server bumps on every write. Needed because a no-op apply on older servers still updates managedFields timestamps
-/// and the resourceVersion; comparing first lets "same command twice" write nothing at all.
+/// server bumps on every write. Comparing first means "same command twice" writes nothing at all, whatever a given
+/// server version does with a no-op apply (managedFields timestamps), and tells Updated from Unchanged.
 /// </summary>
 internal static class ObjectComparison
 {

@@ -6,6 +6,12 @@ public sealed record ClusterFacts
     /// <summary>A LoadBalancer Service that has an address (namespace/name), or null when none was seen.</summary>
     public string? ProvisionedLoadBalancer { get; init; }
 
+    /// <summary>
+    /// A LoadBalancer Service (namespace/name) that has waited for an address longer than a provisioner would take,
+    /// or null: evidence that load balancers are not being provisioned now, whatever older ones show.
+    /// </summary>
+    public string? StalePendingLoadBalancer { get; init; }
+
     /// <summary>The IngressClasses: name and whether it is marked default.</summary>
     public IReadOnlyList<IngressClassFact> IngressClasses { get; init; } = [];
 

@@ -20,10 +20,14 @@ public sealed record ExternalChoice(string Method, string Reason, string? Ingres
     /// <param name="requestedClass">The class named by -IngressClass, if any.</param>
     public static ExternalChoice Decide(ClusterFacts facts, IReadOnlyList<(string? Name, int Number, string Protocol)> ports, string? requestedClass)
     {
-        if (facts.ProvisionedLoadBalancer is { } lb)
+        if (facts.ProvisionedLoadBalancer is { } lb && facts.StalePendingLoadBalancer is null)
         {
-            return new("LoadBalancer", $"LoadBalancer: this cluster provisions load balancers (service/{lb} has an address).");
+            return new("LoadBalancer", $"LoadBalancer: this cluster provisions load balancers (Service {lb} has an address).");
         }
+
+        var noLb = facts.StalePendingLoadBalancer is { } stale
+            ? $"Service {stale} has been waiting for a load-balancer address, so none is being provisioned now"
+            : "no LoadBalancer Service in this cluster has an address";
 
         var http = ports.Where(p => LooksHttp(p.Name, p.Number, p.Protocol)).ToList();
         var (ingressClass, classWhy) = UsableClass(facts, requestedClass);
@@ -31,14 +35,14 @@ public sealed record ExternalChoice(string Method, string Reason, string? Ingres
         {
             var port = http[0];
             return new("Ingress",
-                $"Ingress: no LoadBalancer Service in this cluster has an address, port {port.Name ?? port.Number.ToString()} looks like HTTP and {classWhy}.",
+                $"Ingress: {noLb}, port {port.Name ?? port.Number.ToString()} looks like HTTP and {classWhy}.",
                 ingressClass);
         }
 
         var why = http.Count == 0
             ? "no port looks like HTTP for an Ingress"
             : ingressClass is null ? classWhy : "";
-        return new("NodePort", $"NodePort: no LoadBalancer Service in this cluster has an address and {why}; every node answers on the node port.");
+        return new("NodePort", $"NodePort: {noLb} and {why}; every node answers on the node port.");
     }
 
     private static (string? Class, string Why) UsableClass(ClusterFacts facts, string? requested)

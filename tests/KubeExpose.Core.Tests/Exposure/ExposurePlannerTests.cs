@@ -191,6 +191,15 @@ public sealed class ExposurePlannerTests
     }
 
     [Fact]
+    public void External_does_not_trust_an_old_address_when_a_load_balancer_has_been_pending_for_long()
+    {
+        var plan = Plan("deployment.yaml", "deploy/web", r => r with { External = true },
+            new ClusterFacts { ProvisionedLoadBalancer = "default/old", StalePendingLoadBalancer = "shop/stuck", IngressClasses = [new IngressClassFact("nginx", true, null)] });
+        Assert.Equal("Ingress", plan.Method);
+        Assert.Contains("Service shop/stuck has been waiting", plan.Reason);
+    }
+
+    [Fact]
     public void External_picks_ingress_for_http_ports_with_a_default_class()
     {
         var plan = Plan("deployment.yaml", "deploy/web", r => r with { External = true },

@@ -206,6 +206,28 @@ public sealed class ServiceRoutesTests
     }
 
     [Fact]
+    public void Each_port_is_judged_on_its_own()
+    {
+        var routes = RoutingFixture.Load("multi-port.yaml").Routes();
+
+        var http = routes.Single(r => r.Kind == ClusterIP && r.Vantage == Pod && r.ServicePort == "http").Is(Ready);
+        Assert.Equal(8080, Assert.Single(http.Backends).Port);
+        Assert.Equal(8443, Assert.Single(routes.Single(r => r.Kind == ClusterIP && r.Vantage == Pod && r.ServicePort == "https").Is(Ready).Backends).Port);
+        routes.Single(r => r.Kind == ClusterIP && r.Vantage == Pod && r.ServicePort == "metrics").Is(Broken, "KE2003");
+        Assert.Equal("/api/v1/namespaces/shop/services/https:web:https/proxy/", routes.Single(r => r.Kind == ApiServerProxy && r.ServicePort == "https").Url);
+        Assert.Equal("$WEB_SERVICE_HOST:$WEB_SERVICE_PORT_METRICS", routes.Single(r => r.Kind == EnvVar && r.ServicePort == "metrics").Address);
+    }
+
+    [Fact]
+    public void Every_route_kind_the_model_builds_is_covered_by_a_fixture()
+    {
+        var kinds = RoutingFixture.All().SelectMany(f => RoutingFixture.Load((string)f[0]).Routes()).Select(r => r.Kind).ToHashSet();
+
+        // PortForward routes come from tunnels, not from the snapshot.
+        Assert.Equal(Enum.GetValues<RouteKind>().Where(k => k != PortForward).Order(), kinds.Order());
+    }
+
+    [Fact]
     public void Unknown_service_names_are_reported_and_others_are_not_built()
     {
         var set = RouteModel.Build(RoutingFixture.Load("healthy-clusterip.yaml").Snapshot(), ["ghost", "web", "ghost"]);
