@@ -1,0 +1,1 @@
+/work/wt-cluster/tests/e2e/cluster.sh
