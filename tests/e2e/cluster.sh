@@ -1,1 +1,0 @@
-/work/wt-cluster/tests/e2e/cluster.sh
