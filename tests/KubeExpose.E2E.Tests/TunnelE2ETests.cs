@@ -279,6 +279,22 @@ public sealed class TunnelE2ETests : IDisposable
         Assert.Equal("v4.channel.k8s.io", ws.SubProtocol);
     }
 
+    [SkippableFact]
+    public void A_user_without_port_forward_rights_is_told_at_start()
+    {
+        _cluster.Require();
+        Skip.If(_cluster.ViewerKubeConfig.Length == 0, "cluster.sh env exports no viewer kubeconfig");
+        var ns = Namespace("tun-rbac");
+        _cluster.DeployWeb(ns, "web");
+        var host = Host();
+        var result = host.Run($"Start-KubeProxyTunnel deploy/web :80 -Namespace {ns} -KubeConfig '{_cluster.ViewerKubeConfig}'");
+        var error = result.Exception is IContainsErrorRecord e ? e.ErrorRecord : Assert.Single(result.Errors);
+        Assert.Equal("PortForwardForbidden,KubeExpose.Commands.StartKubeProxyTunnelCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        // kubectl agrees that this user may not port-forward.
+        Assert.Equal("no", _cluster.KubectlWith(_cluster.ViewerKubeConfig, "auth", "can-i", "create", "pods/portforward", "-n", ns).Output.Trim());
+    }
+
     private sealed class KubectlProxy(Process process, string baseUrl) : IDisposable
     {
         public string BaseUrl { get; } = baseUrl;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using k8s;
 using KubeExpose.Core.Cluster;
 
 namespace KubeExpose.Core.Tunnels;
@@ -42,6 +43,7 @@ internal sealed class PortForwardTunnel
     /// <summary>Waits for a usable pod, binds the listeners and starts serving; returns the bind warnings.</summary>
     public async Task<IReadOnlyList<string>> StartAsync(ListenAddresses addresses, IProgress<string>? progress, CancellationToken cancellation)
     {
+        await CheckAllowedAsync(cancellation).ConfigureAwait(false);
         _watchTask = _watch.RunAsync(_stop.Token);
         var first = await WaitForPodAsync(progress, cancellation).ConfigureAwait(false);
 
@@ -64,6 +66,29 @@ internal sealed class PortForwardTunnel
         return warnings;
     }
 
+    // Without "create pods/portforward" every connection would fail later with 403: say so now, before the ready signal.
+    private async Task CheckAllowedAsync(CancellationToken cancellation)
+    {
+        var review = new k8s.Models.V1SelfSubjectAccessReview
+        {
+            Spec = new k8s.Models.V1SelfSubjectAccessReviewSpec
+            {
+                ResourceAttributes = new k8s.Models.V1ResourceAttributes
+                {
+                    NamespaceProperty = _plan.Namespace, Verb = "create", Resource = "pods", Subresource = "portforward",
+                },
+            },
+        };
+        var answer = await _session.Client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(review, cancellationToken: cancellation).ConfigureAwait(false);
+        if (answer.Status?.Allowed != true)
+        {
+            throw new KubeExposeException(KubeExposeErrorKind.PermissionDenied, "PortForwardForbidden",
+                $"Your Kubernetes user may not port-forward in namespace '{_plan.Namespace}' (it needs 'create' on 'pods/portforward'" +
+                $"{(string.IsNullOrEmpty(answer.Status?.Reason) ? "" : ": " + answer.Status.Reason)}). Use a context with that permission, or ask for it.",
+                $"{_plan.Target} in namespace {_plan.Namespace}");
+        }
+    }
+
     private async Task<PodBackend> WaitForPodAsync(IProgress<string>? progress, CancellationToken cancellation)
     {
         // Like kubectl's --pod-running-timeout: wait for at least one usable pod before giving the ready signal.
@@ -84,7 +109,7 @@ internal sealed class PortForwardTunnel
             var left = _podTimeout - clock.Elapsed;
             if (left <= TimeSpan.Zero)
             {
-                var why = _watch.PortProblem ?? _watch.Describe();
+                var why = _watch.PortProblem ?? _watch.Describe() + (_tunnel.LastError is { } last ? $" (last error: {last})" : "");
                 throw new KubeExposeException(KubeExposeErrorKind.Timeout, "NoReadyPod",
                     $"No {(_plan.RequireReady ? "ready" : "running")} pod for {_plan.Target} in namespace '{_plan.Namespace}' after " +
                     $"{_podTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: {why}. " +

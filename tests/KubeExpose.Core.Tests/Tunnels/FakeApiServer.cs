@@ -52,6 +52,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>What the access review for pods/portforward answers.</summary>
+    public bool PortForwardAllowed { get; set; } = true;
+
     public string KubeConfig { get; }
 
     /// <summary>Port-forward streams opened, per pod.</summary>
@@ -132,7 +135,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
     {
         var path = context.Request.Url!.AbsolutePath;
         var query = context.Request.QueryString;
-        if (path == "/apis/apps/v1/namespaces/ns/deployments/web")
+        if (path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" && context.Request.HttpMethod == "POST")
+        {
+            await JsonAsync(context, new { apiVersion = "authorization.k8s.io/v1", kind = "SelfSubjectAccessReview",
+                spec = new { }, status = new { allowed = PortForwardAllowed, reason = PortForwardAllowed ? "" : "no RBAC policy matched" } });
+        }
+        else if (path == "/apis/apps/v1/namespaces/ns/deployments/web")
         {
             await JsonAsync(context, new { apiVersion = "apps/v1", kind = "Deployment", metadata = new { name = "web", @namespace = "ns" },
                 spec = new { selector = new { matchLabels = new { app = "web" } }, template = new { } } });

@@ -143,6 +143,17 @@ public sealed class PortForwardLoopbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Missing_port_forward_permission_fails_at_start()
+    {
+        _api.SetPod("web-a");
+        _api.PortForwardAllowed = false;
+        var e = await Assert.ThrowsAsync<KubeExposeException>(() => StartAsync());
+        Assert.Equal("PortForwardForbidden", e.ErrorId);
+        Assert.Equal(KubeExposeErrorKind.PermissionDenied, e.Kind);
+        Assert.Contains("pods/portforward", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_usable_pod_at_start_times_out_naming_the_pods()
     {
         _api.SetPod("web-a", ready: false);
