@@ -22,6 +22,11 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
 
     private static PSObject Single(ScriptResult r) => Assert.Single(r.AssertSuccess().Output);
 
+    private static List<PSObject> Items(PSObject o, string name) =>
+        ((System.Collections.IEnumerable)Prop(o, name)!).Cast<object>().Select(PSObject.AsPSObject).ToList();
+
+    private static string RouteOf(PSObject probe, string name) => Prop(PSObject.AsPSObject(Prop(probe, "Route")!), name)!.ToString()!;
+
     private JsonNode Json(string ns, params string[] args) =>
         JsonNode.Parse(cluster.Kubectl(["-n", ns, .. args, "-o", "json"]).AssertSuccess().Output)!;
 
@@ -102,11 +107,12 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             using var host = cluster.NewModuleHost();
             var first = Single(Expose(host, $"deploy/web -Namespace {ns} -Type NodePort -NodePort {nodePort} -Wait -Verify -TimeoutSec 90"));
             Assert.Equal(true, Prop(first, "Created"));
+            Assert.Equal(true, Prop(first, "Applied"));
             // -Verify connected to the node port from this machine (the node's host).
-            var probes = ((System.Collections.IEnumerable)Prop(first, "Verification")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
+            var probes = Items(first, "Verification");
             Assert.Contains(probes, p => (bool)Prop(p, "Success")! && Prop(p, "Target")!.ToString() == $"{NodeExternalIp}:{nodePort}");
             Assert.Equal("NodePort", Prop(first, "Type"));
-            Assert.Contains("KubeExpose.ExposureResult", first.TypeNames);
+            Assert.Equal("KubeExpose.Exposure", first.TypeNames[0]);
             var routes = ((System.Collections.IEnumerable)Prop(first, "Routes")!).Cast<object>().Select(PSObject.AsPSObject).ToList();
             Assert.Contains(routes, r => Prop(r, "Kind")!.ToString() == "NodePort" && Prop(r, "Address")!.ToString() == NodeExternalIp
                 && (int?)Prop(r, "Port") == nodePort && Prop(r, "Status")!.ToString() == "Ready");
@@ -512,6 +518,114 @@ public sealed class ExposeE2ETests(ClusterFixture cluster)
             // -WhatIf sends nothing.
             host.Run($"Expose-Workload deploy/web -Namespace {ns} -WhatIf").AssertSuccess();
             Assert.Empty(ServiceNames(ns));
+        }
+        finally
+        {
+            Cleanup(ns);
+        }
+    }
+
+    [SkippableFact]
+    public void Exposure_pipes_to_Test_Endpoint_and_Verify_proves_the_node_port_and_the_API_server_proxy()
+    {
+        cluster.Require();
+        var ns = cluster.NewNamespace("kx-expose-verify");
+        try
+        {
+            cluster.DeployWeb(ns, "web");
+            using var host = cluster.NewModuleHost();
+
+            // Issue 6's spelling (-TimeoutSeconds) binds to -TimeoutSec.
+            var exposed = host.Run($"$global:exposure = Expose-Workload deploy/web -Namespace {ns} -Type NodePort -Wait -TimeoutSeconds 90; $exposure").AssertSuccess();
+            var exposure = Assert.Single(exposed.Output);
+            Assert.Equal("KubeExpose.Exposure", exposure.TypeNames[0]);
+            Assert.Equal(true, Prop(exposure, "Applied"));
+            Assert.Equal("None", Prop(exposure, "DryRun"));
+            Assert.Empty(Items(exposure, "Verification"));
+            var nodePort = (int)Json(ns, "get", "svc", "web")["spec"]!["ports"]![0]!["nodePort"]!;
+
+            // Test-Endpoint reads the real object's Routes: External routes from here, the Operator route through the
+            // API server, Pod and Node routes skipped.
+            var piped = host.Run("$exposure | Test-Endpoint -RetryCount 20 -RetryIntervalSec 1 -TimeoutSec 5");
+            Assert.Null(piped.Exception);
+            Assert.Empty(piped.Errors);
+            var results = piped.Output.ToList();
+            var external = results.Where(r => RouteOf(r, "Vantage") == "External").ToList();
+            Assert.NotEmpty(external);
+            Assert.All(external, r => Assert.True((bool)Prop(r, "Success")!, $"{Prop(r, "Target")}: {Prop(r, "Error")}"));
+            Assert.Contains(external, r => Prop(r, "Target")!.ToString() == $"{NodeExternalIp}:{nodePort}");
+            var proxy = Assert.Single(results, r => RouteOf(r, "Kind") == "ApiServerProxy");
+            Assert.True((bool)Prop(proxy, "Success")!, Prop(proxy, "Error")?.ToString());
+            Assert.Equal("ApiServer", Prop(proxy, "Through"));
+            Assert.All(results.Where(r => RouteOf(r, "Vantage") is "Pod" or "Node"), r => Assert.True((bool)Prop(r, "Skipped")!));
+
+            // -Verify on the same command: nothing changes, and the same engine reports the External and Operator routes.
+            var verified = host.Run($"Expose-Workload deploy/web -Namespace {ns} -Type NodePort -Verify -TimeoutSec 60");
+            var result = Single(verified);
+            Assert.Empty(verified.Errors);
+            Assert.Equal(true, Prop(result, "Unchanged"));
+            var probes = Items(result, "Verification");
+            Assert.All(probes, p => Assert.Contains(RouteOf(p, "Vantage"), new[] { "External", "Operator" }));
+            var nodePortProbe = Assert.Single(probes, p => Prop(p, "Target")!.ToString() == $"{NodeExternalIp}:{nodePort}");
+            Assert.True((bool)Prop(nodePortProbe, "Success")!, Prop(nodePortProbe, "Error")?.ToString());
+            Assert.Equal("TCP", Prop(nodePortProbe, "Protocol"));
+            var proxyProbe = Assert.Single(probes, p => RouteOf(p, "Kind") == "ApiServerProxy");
+            Assert.True((bool)Prop(proxyProbe, "Success")!, Prop(proxyProbe, "Error")?.ToString());
+            Assert.Equal("ApiServer", Prop(proxyProbe, "Through"));
+            Assert.Equal(200, Prop(proxyProbe, "StatusCode"));
+            Assert.Equal($"/api/v1/namespaces/{ns}/services/web:http/proxy/", Prop(proxyProbe, "Target"));
+        }
+        finally
+        {
+            Cleanup(ns);
+        }
+    }
+
+    [SkippableFact]
+    public void Verify_reports_a_route_that_cannot_work_as_failed_and_a_UDP_port_as_skipped()
+    {
+        cluster.Require();
+        var ns = cluster.NewNamespace("kx-expose-vfail");
+        try
+        {
+            cluster.DeployWeb(ns, "web", extraPorts: "\n        - {name: dns, containerPort: 53, protocol: UDP}");
+            using var host = cluster.NewModuleHost();
+
+            // The pods are Ready (no readiness probe), so the API calls every route Ready; but nothing listens on 8081.
+            var run = host.Run($"Expose-Workload deploy/web -Namespace {ns} -Type NodePort -TargetPort 8081,53 -Verify -TimeoutSec 10");
+            Assert.Null(run.Exception);
+            var result = Assert.Single(run.Output);
+            Assert.Equal(true, Prop(result, "Applied"));
+            var service = Json(ns, "get", "svc", "web");
+            var tcpNodePort = (int)service["spec"]!["ports"]!.AsArray().Single(p => (string?)p!["protocol"] == "TCP")!["nodePort"]!;
+
+            var probes = Items(result, "Verification");
+            var nodePortProbe = Assert.Single(probes, p => Prop(p, "Target")!.ToString() == $"{NodeExternalIp}:{tcpNodePort}");
+            Assert.False((bool)Prop(nodePortProbe, "Success")!);
+            Assert.False((bool)Prop(nodePortProbe, "Skipped")!);
+            Assert.Equal("ConnectionRefused", Prop(nodePortProbe, "FailureKind")!.ToString());
+
+            var proxyProbe = Assert.Single(probes, p => RouteOf(p, "Kind") == "ApiServerProxy");
+            Assert.False((bool)Prop(proxyProbe, "Success")!);
+            Assert.Equal("ApiServer", Prop(proxyProbe, "Through"));
+            Assert.True((int)Prop(proxyProbe, "StatusCode")! >= 500, $"status {Prop(proxyProbe, "StatusCode")}: {Prop(proxyProbe, "Error")}");
+
+            var udp = probes.Where(p => RouteOf(p, "Protocol") == "UDP").ToList();
+            Assert.NotEmpty(udp);
+            Assert.All(udp, p =>
+            {
+                Assert.True((bool)Prop(p, "Skipped")!);
+                Assert.Contains("UDP ports cannot be probed", Prop(p, "SkipReason")!.ToString());
+            });
+
+            // Each failed route is also a non-terminating error naming it; skipped routes are not errors.
+            var failed = probes.Where(p => !(bool)Prop(p, "Success")! && !(bool)Prop(p, "Skipped")!).Select(p => Prop(p, "Target")!.ToString()).ToList();
+            Assert.Equal(failed.Order(), run.Errors.Select(e => e.TargetObject?.ToString()).Order());
+            Assert.All(run.Errors, e =>
+            {
+                Assert.StartsWith("RouteVerificationFailed", e.FullyQualifiedErrorId);
+                Assert.Contains($"service/web in namespace {ns}", e.Exception.Message);
+            });
         }
         finally
         {

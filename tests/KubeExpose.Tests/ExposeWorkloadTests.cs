@@ -135,7 +135,35 @@ public sealed class ExposeWorkloadTests
             $null = [System.Management.Automation.Runspaces.FormatTable]::new([string[]]@($file))
             ([xml][System.IO.File]::ReadAllText($file)).Configuration.ViewDefinitions.View | ForEach-Object { $_.ViewSelectedBy.TypeName }
             """).AssertSuccess();
-        Assert.Equal(["KubeExpose.ExposureResult", "KubeExpose.ExposureResult"], result.Output.Select(o => o.ToString()));
+        Assert.Equal(["KubeExpose.Exposure", "KubeExpose.Exposure"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void TimeoutSeconds_as_issue_6_writes_it_is_an_alias_of_TimeoutSec()
+    {
+        using var host = new ModuleHost();
+        var result = host.Run("""
+            (Get-Command Publish-Workload).Parameters['TimeoutSec'].Aliases
+            (Get-Command Publish-Workload).Parameters['TimeoutSec'].ParameterType.Name
+            """).AssertSuccess();
+        Assert.Equal(["TimeoutSeconds", "Int32"], result.Output.Select(o => o.ToString()));
+
+        // Bound by the alias, the value is validated as -TimeoutSec's.
+        var error = SingleError($"Expose-Workload deploy/web -Wait -TimeoutSeconds 0 -KubeConfig '{MissingKubeConfig}'");
+        Assert.StartsWith("ParameterArgumentValidationError", error.FullyQualifiedErrorId);
+        Assert.Contains("TimeoutSec", error.Exception.Message);
+    }
+
+    [Fact]
+    public void The_result_type_has_Applied_and_the_probe_results_of_Verify()
+    {
+        using var host = new ModuleHost();
+        var result = host.Run("""
+            $type = (Get-Command Publish-Workload).OutputType[0].Type
+            $type.GetProperty('Applied').PropertyType.Name
+            $type.GetProperty('Verification').PropertyType.GetGenericArguments()[0].FullName
+            """).AssertSuccess();
+        Assert.Equal(["Boolean", "KubeExpose.Core.Probing.EndpointTestResult"], result.Output.Select(o => o.ToString()));
     }
 
     private static string MissingKubeConfig => Path.Combine(Path.GetTempPath(), "kubeexpose-no-such-kubeconfig.yaml");

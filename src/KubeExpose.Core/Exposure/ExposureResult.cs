@@ -1,8 +1,12 @@
 using KubeExpose.Core.Model;
+using KubeExpose.Core.Probing;
 
 namespace KubeExpose.Core.Exposure;
 
-/// <summary>What Expose-Workload did: the objects it wrote (or would write), how the workload is reached and why, and the routes.</summary>
+/// <summary>
+/// What Expose-Workload did: the objects it wrote (or would write), how the workload is reached and why, and the routes.
+/// The PowerShell type name is KubeExpose.Exposure.
+/// </summary>
 public sealed record ExposureResult
 {
     public required string Namespace { get; init; }
@@ -26,6 +30,12 @@ public sealed record ExposureResult
     /// <summary>None, Client or Server.</summary>
     public string DryRun { get; init; } = "None";
 
+    /// <summary>
+    /// True when this call applied the exposure to the cluster (see <see cref="Changes"/> for what was created, updated
+    /// or already as asked); false for a dry run, which only returns the manifests.
+    /// </summary>
+    public bool Applied => DryRun == "None";
+
     /// <summary>What happened to each object.</summary>
     public IReadOnlyList<ObjectChange> Changes { get; init; } = [];
 
@@ -44,8 +54,11 @@ public sealed record ExposureResult
     /// <summary>The routes to the Service from the routing model (empty in client dry run).</summary>
     public IReadOnlyList<Route> Routes { get; init; } = [];
 
-    /// <summary>The outcome of probing the routes reachable from here (with -Verify).</summary>
-    public IReadOnlyList<RouteProbe> Verification { get; init; } = [];
+    /// <summary>
+    /// With -Verify: Test-Endpoint's result for each External and Operator route — Success, or the failure and its
+    /// reason, or Skipped with the reason when the route cannot be probed from here (no address yet, UDP, port-forward).
+    /// </summary>
+    public IReadOnlyList<EndpointTestResult> Verification { get; init; } = [];
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -44,6 +44,33 @@ public sealed record ProbeOptions
     public bool IsExpectedStatus(int status) =>
         ExpectStatusCodes is null ? status is >= 200 and <= 399 : ExpectStatusCodes.Contains(status);
 
-    /// <summary>The expectation as people say it: "200-399" or "200, 204".</summary>
-    public string ExpectedStatusText => ExpectStatusCodes is null ? "200-399" : string.Join(", ", ExpectStatusCodes);
+    /// <summary>The expectation as people say it: "200-399", "200, 204", or "100-400, 402, 404-499" (runs of three or more collapse).</summary>
+    public string ExpectedStatusText => ExpectStatusCodes is null ? "200-399" : StatusRanges(ExpectStatusCodes);
+
+    private static string StatusRanges(IEnumerable<int> codes)
+    {
+        var sorted = codes.Distinct().Order().ToList();
+        var parts = new List<string>();
+        for (var start = 0; start < sorted.Count;)
+        {
+            var end = start;
+            while (end + 1 < sorted.Count && sorted[end + 1] == sorted[end] + 1)
+            {
+                end++;
+            }
+
+            if (end - start >= 2)
+            {
+                parts.Add($"{sorted[start]}-{sorted[end]}");
+            }
+            else
+            {
+                parts.AddRange(sorted[start..(end + 1)].Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            start = end + 1;
+        }
+
+        return string.Join(", ", parts);
+    }
 }

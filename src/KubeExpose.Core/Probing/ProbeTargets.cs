@@ -116,6 +116,13 @@ public static class ProbeTargets
                 : ThroughApiServer(route, display, ServiceProxyPath(route));
         }
 
+        if (route.Address.StartsWith('('))
+        {
+            // The routing model's placeholders — "(pending)", "(no address)", "(node addresses)" — are not hosts to dial.
+            var why = route.Findings.Count > 0 ? $": {route.Findings[0].Message}" : ".";
+            return Skip($"{route.Kind} route has no address yet ({route.Address}, status {route.Status}){why}");
+        }
+
         if (route.Kind == RouteKind.Ingress && route.Url is not null && System.Uri.TryCreate(route.Url, UriKind.Absolute, out var ingressUrl))
         {
             // Dial the controller's address and keep the rule's host for Host and SNI: the host need not resolve here.

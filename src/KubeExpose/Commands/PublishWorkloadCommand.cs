@@ -5,6 +5,7 @@ using KubeExpose.Core;
 using KubeExpose.Core.Cluster;
 using KubeExpose.Core.Exposure;
 using KubeExpose.Core.Model;
+using KubeExpose.Core.Probing;
 
 namespace KubeExpose.Commands;
 
@@ -21,9 +22,10 @@ namespace KubeExpose.Commands;
 /// LoadBalancer where the cluster provisions them, else an Ingress for HTTP ports where an IngressClass is usable, else
 /// NodePort, and says why. The result carries the routes to the new Service, each with its status.
 ///
-/// The result (KubeExpose.ExposureResult) has Workload, Namespace, Service, Ingress, Type, Method, Reason, Changes
-/// (Created, Updated or Unchanged per object; WouldCreate/WouldUpdate in a server dry run), Created, Changed, Unchanged,
-/// Yaml, Routes, Verification and Warnings. Running the same command twice reports Unchanged and writes nothing (the
+/// The result (KubeExpose.Exposure) has Workload, Namespace, Service, Ingress, Type, Method, Reason, Applied (false for
+/// -DryRun), DryRun, Changes (Created, Updated or Unchanged per object; WouldCreate/WouldUpdate in a server dry run),
+/// Created, Changed, Unchanged, Yaml, Routes, Verification and Warnings. It can be piped to Test-Endpoint, which probes
+/// its Routes. Running the same command twice reports Unchanged and writes nothing (the
 /// resourceVersion stays the same). A field owned by another field manager (for example set by kubectl expose) is a
 /// FieldManagerConflict error unless -Force. Errors are raised before anything is sent where possible: unknown workload,
 /// invalid Service name (DNS-1035), port or node port out of range, node port already taken, UDP with -Ingress, missing or
@@ -47,7 +49,11 @@ namespace KubeExpose.Commands;
 /// </example>
 /// <example>
 /// <code>Expose-Workload deploy/web -Type NodePort -NodePort 30080 -Wait -Verify</code>
-/// <para>Exposes "web" on node port 30080 (checked against the node port range and the ports in use), waits until its routes are Ready and connects to the node port from this machine.</para>
+/// <para>Exposes "web" on node port 30080 (checked against the node port range and the ports in use), waits until its routes are Ready, then probes the node port from this machine and the Service through the API server's proxy with Test-Endpoint's engine; Verification holds the outcome of each.</para>
+/// </example>
+/// <example>
+/// <code>Expose-Workload deploy/web -Type NodePort -Wait | Test-Endpoint -RetryCount 3</code>
+/// <para>Exposes "web", waits for its routes, and hands the result to Test-Endpoint, which probes the External routes from here and the API-server proxy route with your credentials (Pod and Node routes come back Skipped).</para>
 /// </example>
 /// <example>
 /// <code>Expose-Workload deploy/web -Port 18080 -TargetPort 80 -HostPort -Force</code>
@@ -213,17 +219,18 @@ public sealed class PublishWorkloadCommand : KubeCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>How long -Wait and -Verify wait, in seconds. Defaults to 120.</summary>
+    /// <summary>How long -Wait waits for the routes, in seconds (defaults to 120); -Verify then probes for at most this long, capped at 30. Alias: -TimeoutSeconds.</summary>
     [Parameter]
+    [Alias("TimeoutSeconds")]
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 120;
 
-    /// <summary>After exposing, probe each route this machine can reach and report the outcome (implies -Wait).</summary>
+    /// <summary>After exposing, probe the External routes from this machine and the Operator route through the API server (Test-Endpoint's engine), and report each in Verification; a failure is also a non-terminating error. Implies -Wait.</summary>
     [Parameter]
     public SwitchParameter Verify { get; set; }
 
-    /// <summary>The type name the views and Get-ServiceReachability's pipeline binding key on.</summary>
-    public const string ResultTypeName = "KubeExpose.ExposureResult";
+    /// <summary>The PowerShell type name of the result, which the views key on.</summary>
+    public const string ResultTypeName = "KubeExpose.Exposure";
 
     protected override void ProcessRecord()
     {
@@ -308,17 +315,43 @@ public sealed class PublishWorkloadCommand : KubeCmdlet
         result = result with { Routes = routes };
         if (Verify)
         {
-            var probes = Await((ct, progress) => RouteProber.ProbeAsync(routes, TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)), progress, ct),
-                $"Probing the routes of service/{result.Service} from here");
-            foreach (var failed in probes.Where(p => !p.Success))
+            var session = Session;
+            var probes = Await((ct, progress) => RouteVerifier.VerifyAsync(session, routes, TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)), progress, ct),
+                $"Probing the routes of service/{result.Service}");
+            foreach (var probe in probes)
             {
-                WriteWarning($"{failed.Route.Kind} route {failed.Target} did not answer from here: {failed.Detail}.");
+                if (probe.Skipped)
+                {
+                    WriteVerbose($"-Verify skipped {probe.Route?.Kind} route {probe.Target}: {probe.SkipReason}");
+                }
+                else if (!probe.Success)
+                {
+                    WriteError(VerifyFailed(probe, result));
+                }
             }
 
             result = result with { Verification = probes };
         }
 
         return result;
+    }
+
+    /// <summary>A route that did not answer: the objects are written, so this is reported, not thrown.</summary>
+    private static ErrorRecord VerifyFailed(EndpointTestResult probe, ExposureResult result)
+    {
+        var attempts = probe.Attempts > 1 ? $" after {probe.Attempts} attempts" : string.Empty;
+        var message = $"-Verify: the {probe.Route?.Kind} route {probe.Target} of service/{result.Service} in namespace {result.Namespace} " +
+            $"failed{attempts}: {probe.Error}. See Get-ServiceReachability {result.Service} -Namespace {result.Namespace} for the findings, " +
+            $"or probe it again with Test-Endpoint.";
+        var category = probe.FailureKind switch
+        {
+            ProbeFailureKind.Timeout => ErrorCategory.OperationTimeout,
+            ProbeFailureKind.Forbidden => ErrorCategory.PermissionDenied,
+            ProbeFailureKind.UnexpectedStatus or ProbeFailureKind.UnexpectedContent => ErrorCategory.InvalidResult,
+            _ => ErrorCategory.ConnectionError,
+        };
+        return new ErrorRecord(new KubeExposeException(KubeExposeErrorKind.Connection, "RouteVerificationFailed", message, probe.Target),
+            "RouteVerificationFailed", category, probe.Target);
     }
 
     private ExposureRequest BuildRequest(out string target)

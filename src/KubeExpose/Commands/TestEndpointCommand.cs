@@ -14,7 +14,7 @@ namespace KubeExpose.Commands;
 /// Test-Endpoint probes URLs (-Uri, or strings starting with http:// or https://), TCP endpoints (-TcpAddress host:port,
 /// -ComputerName with -Port, or host:port strings), and the objects of the other KubeExpose cmdlets: Route objects from
 /// Get-ServiceReachability (their Url, else Address:Port), Tunnel objects from Start-KubeProxyTunnel (their Url, else
-/// their local endpoints) and Publish-Workload results (all their routes).
+/// their local endpoints) and Expose-Workload (Publish-Workload) results, KubeExpose.Exposure objects (all their Routes).
 ///
 /// Each attempt uses a fresh connection, no proxy, and follows no redirects. It fails on a refused connection, a reset,
 /// a timeout (-TimeoutSec, connect to last byte), a DNS failure, a TLS failure, a status outside -ExpectStatusCode
@@ -79,7 +79,7 @@ public sealed class TestEndpointCommand : KubeCmdlet
     private int _probed;
     private bool _allSucceeded = true;
 
-    /// <summary>What to probe from the pipeline: URL or host:port strings, Route, Tunnel or ExposureResult objects.</summary>
+    /// <summary>What to probe from the pipeline: URL or host:port strings, Route, Tunnel or Exposure (Expose-Workload) objects.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputSet)]
     public PSObject[] InputObject { get; set; } = [];
 

@@ -116,4 +116,20 @@ public sealed class ProbeTargetsTests
         Assert.Contains("no address and port yet", ProbeTargets.FromRoute(MakeRoute(Vantage.External, RouteKind.LoadBalancer, "", 80), false).SkipReason);
         Assert.Contains("Start-KubeProxyTunnel", ProbeTargets.FromRoute(MakeRoute(Vantage.Operator, RouteKind.PortForward, "web", 80), false).SkipReason);
     }
+
+    [Fact]
+    public void Routing_model_placeholders_are_skipped_not_dialed()
+    {
+        var pending = MakeRoute(Vantage.External, RouteKind.LoadBalancer, "(pending)", 80) with
+        {
+            Status = RouteStatus.Pending,
+            Findings = [new Finding("KE0000", FindingSeverity.Warning, "no load balancer address yet")],
+        };
+        Assert.Equal("LoadBalancer route has no address yet ((pending), status Pending): no load balancer address yet",
+            ProbeTargets.FromRoute(pending, false).SkipReason);
+        Assert.Contains("no address yet ((no address)",
+            ProbeTargets.FromRoute(MakeRoute(Vantage.External, RouteKind.Ingress, "(no address)", 80, "http://shop.example.test/"), false).SkipReason);
+        Assert.Contains("no address yet ((node addresses)",
+            ProbeTargets.FromRoute(MakeRoute(Vantage.External, RouteKind.NodePort, "(node addresses)", 30080), false).SkipReason);
+    }
 }
