@@ -85,13 +85,42 @@ public static class RouteModel
             }
 
             own.AddRange(ingressRoutes.GetValueOrDefault(key) ?? []);
-            // Stable: within a port and vantage the families keep the order above.
-            routes.AddRange(own.OrderBy(r => r.ServicePort, StringComparer.Ordinal).ThenBy(r => r.Vantage));
+            AddInOrder(routes, own);
         }
 
         var known = snapshot.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var unknown = services?.Where(s => !known.Contains(s)).Distinct(StringComparer.Ordinal).ToList() ?? [];
         return new RouteSet(routes, unknown);
+    }
+
+    /// <summary>
+    /// Appends one Service's routes ordered by Service port (ordinal) then vantage. Stable: within a port and vantage
+    /// the families keep the order they were built in. Same order as OrderBy/ThenBy, without its per-Service key
+    /// arrays and enumerators (this runs once per Service).
+    /// </summary>
+    private static void AddInOrder(List<Route> routes, List<Route> own)
+    {
+        var order = new int[own.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) =>
+        {
+            var byPort = string.CompareOrdinal(own[x].ServicePort, own[y].ServicePort);
+            if (byPort != 0)
+            {
+                return byPort;
+            }
+
+            var byVantage = ((int)own[x].Vantage).CompareTo((int)own[y].Vantage);
+            return byVantage != 0 ? byVantage : x.CompareTo(y);
+        });
+        foreach (var i in order)
+        {
+            routes.Add(own[i]);
+        }
     }
 
     /// <summary>The Service's ports; an ExternalName Service without ports still gets its CNAME route (port "*").</summary>
