@@ -260,8 +260,30 @@ internal sealed class ServicePortAnalysis
 
         // Dual-stack Services list an address once per family slice; a pod appears once per address, which is right.
         // Slices usually list their pods in order already: then the (stable) sort is skipped, not redone per port.
-        var distinct = backends.Count < 2 ? backends : backends.DistinctBy(b => (b.Address, b.Port)).ToList();
+        var distinct = Distinct(backends);
         return InOrder(distinct) ? distinct : distinct.OrderBy(b => b.Pod ?? b.Address, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>First occurrence of each (address, port), like DistinctBy; a Service has a handful of endpoints, so a scan beats a hash set.</summary>
+    private static List<Backend> Distinct(List<Backend> backends)
+    {
+        if (backends.Count > 16)
+        {
+            return backends.DistinctBy(b => (b.Address, b.Port)).ToList();
+        }
+
+        for (var i = 1; i < backends.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (backends[j].Address == backends[i].Address && backends[j].Port == backends[i].Port)
+                {
+                    return backends.DistinctBy(b => (b.Address, b.Port)).ToList(); // rare (dual-stack slices): the general path
+                }
+            }
+        }
+
+        return backends;
     }
 
     private static bool InOrder(List<Backend> backends)
