@@ -5,7 +5,8 @@ namespace KubeExpose.Bench;
 /// <param name="Runs">Timed repetitions of each measurement (the median is printed).</param>
 /// <param name="ModelOnly">Skip the cluster comparison.</param>
 /// <param name="Keep">Keep the benchmark namespace on the cluster afterwards.</param>
-internal sealed record BenchOptions(int Services, int Runs, bool ModelOnly, bool Keep)
+/// <param name="Dump">Write every route of each generated snapshot to DUMP.N-NODES.txt, to diff before and after an optimisation.</param>
+internal sealed record BenchOptions(int Services, int Runs, bool ModelOnly, bool Keep, string? Dump = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -18,6 +19,7 @@ internal sealed record BenchOptions(int Services, int Runs, bool ModelOnly, bool
                 "--runs" => o with { Runs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) },
                 "--model-only" => o with { ModelOnly = true },
                 "--keep" => o with { Keep = true },
+                "--dump" => o with { Dump = args[++i] },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

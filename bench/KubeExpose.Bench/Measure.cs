@@ -43,5 +43,44 @@ internal static class Measure
         return (walls[walls.Count / 2], cpus[cpus.Count / 2]);
     }
 
+    /// <summary>What one model run costs: medians of wall time, this thread's CPU time, process CPU time and bytes allocated.</summary>
+    public readonly record struct ModelCost(TimeSpan Wall, TimeSpan ThreadCpu, TimeSpan ProcessCpu, long AllocatedBytes);
+
+    /// <summary>
+    /// Medians over <paramref name="runs"/> runs after one warm-up. The thread's CPU time is what the model itself
+    /// costs, whatever else the machine runs; process CPU also counts the GC's background work.
+    /// </summary>
+    public static ModelCost Model(int runs, Action action)
+    {
+        action();
+        var walls = new List<TimeSpan>();
+        var threadCpus = new List<TimeSpan>();
+        var processCpus = new List<TimeSpan>();
+        var allocations = new List<long>();
+        using var self = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            GC.Collect(); // each run starts from the same heap, so one run's garbage is not billed to the next
+            GC.WaitForPendingFinalizers();
+            self.Refresh();
+            var process = self.TotalProcessorTime;
+            var thread = ThreadCpu.Now();
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var sw = Stopwatch.StartNew();
+            action();
+            walls.Add(sw.Elapsed);
+            threadCpus.Add(ThreadCpu.Now() - thread);
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - bytes);
+            self.Refresh();
+            processCpus.Add(self.TotalProcessorTime - process);
+        }
+
+        walls.Sort();
+        threadCpus.Sort();
+        processCpus.Sort();
+        allocations.Sort();
+        return new ModelCost(walls[runs / 2], threadCpus[runs / 2], processCpus[runs / 2], allocations[runs / 2]);
+    }
+
     public static string Ms(TimeSpan t) => $"{t.TotalMilliseconds,9:0.0} ms";
 }

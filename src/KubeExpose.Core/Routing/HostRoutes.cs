@@ -13,13 +13,18 @@ internal static class HostRoutes
     {
         foreach (var pod in a.SelectedPods)
         {
+            if (!PodFacts.HostNetwork(pod) && PodFacts.FirstPort(pod, HasHostPort) is null)
+            {
+                continue; // Almost every pod: neither branch below can apply, so skip resolving its target port.
+            }
+
             var target = a.TargetPortOn(pod);
             if (target is null)
             {
                 continue;
             }
 
-            var declared = PodFacts.Ports(pod).FirstOrDefault(p => p.ContainerPort == target && (p.Protocol ?? "TCP") == a.Protocol);
+            var declared = PodFacts.FirstPort(pod, p => p.ContainerPort == target && (p.Protocol ?? "TCP") == a.Protocol);
             RouteKind kind;
             int port;
             if (PodFacts.HostNetwork(pod))
@@ -51,6 +56,8 @@ internal static class HostRoutes
             }
         }
     }
+
+    private static bool HasHostPort(V1ContainerPort port) => port.HostPort is > 0;
 
     private static List<Diagnosis> PodDiagnoses(string ns, V1Pod pod)
     {

@@ -31,25 +31,36 @@ internal static class NodeAddressRoutes
                 extra.Add(FindingCatalog.NodeNotReady(name));
             }
 
+            // Loops over the address list (InternalIPs, then ExternalIPs, each in listed order) rather than two LINQ
+            // lists per node: this runs for every node of every NodePort Service port.
             var addresses = node.Status?.Addresses ?? [];
-            var internalIps = addresses.Where(x => x.Type == "InternalIP").Select(x => x.Address).ToList();
-            var externalIps = addresses.Where(x => x.Type == "ExternalIP").Select(x => x.Address).ToList();
-            foreach (var ip in internalIps)
+            var hasExternal = false;
+            foreach (var x in addresses)
             {
-                yield return RouteBuilder.Make(a, Vantage.Node, kind, ip, port, extra, backends: backends, inherit: inherit);
-            }
-
-            foreach (var ip in externalIps)
-            {
-                yield return RouteBuilder.Make(a, Vantage.External, kind, ip, port, extra, backends: backends, inherit: inherit);
-            }
-
-            if (externalIps.Count == 0)
-            {
-                foreach (var ip in internalIps)
+                if (x.Type == "InternalIP")
                 {
-                    yield return RouteBuilder.Make(a, Vantage.External, kind, ip, port, [.. extra, FindingCatalog.NodeNoExternalIp(name)],
-                        backends: backends, inherit: inherit);
+                    yield return RouteBuilder.Make(a, Vantage.Node, kind, x.Address, port, extra, backends: backends, inherit: inherit);
+                }
+            }
+
+            foreach (var x in addresses)
+            {
+                if (x.Type == "ExternalIP")
+                {
+                    hasExternal = true;
+                    yield return RouteBuilder.Make(a, Vantage.External, kind, x.Address, port, extra, backends: backends, inherit: inherit);
+                }
+            }
+
+            if (!hasExternal)
+            {
+                foreach (var x in addresses)
+                {
+                    if (x.Type == "InternalIP")
+                    {
+                        yield return RouteBuilder.Make(a, Vantage.External, kind, x.Address, port, [.. extra, FindingCatalog.NodeNoExternalIp(name)],
+                            backends: backends, inherit: inherit);
+                    }
                 }
             }
         }

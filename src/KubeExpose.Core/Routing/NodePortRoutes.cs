@@ -20,7 +20,7 @@ internal static class NodePortRoutes
         return NodeAddressRoutes.For(a, index, RouteKind.NodePort, nodePort, index.Nodes.Values,
             node => local && !withPods.Contains(node.Metadata.Name)
                 ? [FindingCatalog.LocalPolicyNoLocalPod(a.Namespace, a.Name, node.Metadata.Name)]
-                : [],
+                : Array.Empty<Diagnosis>(),
             backends: local ? a.Backends : null);
     }
 }

@@ -7,8 +7,18 @@ internal static class PodFacts
 {
     public static string Name(V1Pod pod) => pod.Metadata.Name;
 
-    public static bool IsReady(V1Pod pod) =>
-        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+    public static bool IsReady(V1Pod pod)
+    {
+        foreach (var condition in pod.Status?.Conditions ?? [])
+        {
+            if (condition.Type == "Ready" && condition.Status == "True")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static bool IsRunning(V1Pod pod) => pod.Status?.Phase == "Running";
 
@@ -24,7 +34,44 @@ internal static class PodFacts
         return (pod.Spec?.Containers ?? []).Concat(sidecars).SelectMany(c => c.Ports ?? []);
     }
 
-    public static V1ContainerPort? NamedPort(V1Pod pod, string name) => Ports(pod).FirstOrDefault(p => p.Name == name);
+    /// <summary>The first serving port named <paramref name="name"/> (in <see cref="Ports"/> order), else null.</summary>
+    public static V1ContainerPort? NamedPort(V1Pod pod, string name) => FirstPort(pod, p => p.Name == name);
+
+    /// <summary>
+    /// The first serving port that satisfies <paramref name="match"/>, in <see cref="Ports"/> order: plain loops,
+    /// because the model asks this for every selected pod of every Service port and the LINQ chain allocated each time.
+    /// </summary>
+    public static V1ContainerPort? FirstPort(V1Pod pod, Func<V1ContainerPort, bool> match)
+    {
+        foreach (var container in pod.Spec?.Containers ?? [])
+        {
+            foreach (var port in container.Ports ?? [])
+            {
+                if (match(port))
+                {
+                    return port;
+                }
+            }
+        }
+
+        foreach (var container in pod.Spec?.InitContainers ?? [])
+        {
+            if (container.RestartPolicy != "Always")
+            {
+                continue;
+            }
+
+            foreach (var port in container.Ports ?? [])
+            {
+                if (match(port))
+                {
+                    return port;
+                }
+            }
+        }
+
+        return null;
+    }
 
     public static bool HostNetwork(V1Pod pod) => pod.Spec?.HostNetwork == true;
 

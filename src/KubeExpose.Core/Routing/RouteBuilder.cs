@@ -9,10 +9,25 @@ internal static class RouteBuilder
     public static Route Make(ServicePortAnalysis analysis, Vantage vantage, RouteKind kind, string address, int? port,
         IEnumerable<Diagnosis>? extra = null, string? url = null, IReadOnlyList<Backend>? backends = null, bool inherit = true)
     {
-        var diagnoses = new List<Diagnosis>(inherit ? analysis.Diagnoses : []);
-        if (extra is not null)
+        var added = extra as IReadOnlyCollection<Diagnosis> ?? extra?.ToList();
+        RouteStatus status;
+        IReadOnlyList<Finding> findings;
+        if (added is null || added.Count == 0)
         {
-            diagnoses.AddRange(extra);
+            // Most routes carry exactly the port's verdict: fold it once per port and share it, instead of copying
+            // and re-sorting the same diagnoses for every route (tens of thousands on a big cluster).
+            (status, findings) = inherit ? (analysis.Status, analysis.Findings) : (RouteStatus.Ready, []);
+        }
+        else
+        {
+            var diagnoses = new List<Diagnosis>((inherit ? analysis.Diagnoses.Count : 0) + added.Count);
+            if (inherit)
+            {
+                diagnoses.AddRange(analysis.Diagnoses);
+            }
+
+            diagnoses.AddRange(added);
+            (status, findings) = (Verdict.Of(diagnoses), Verdict.Findings(diagnoses));
         }
 
         return new Route
@@ -26,8 +41,8 @@ internal static class RouteBuilder
             Address = address,
             Port = port,
             Url = url,
-            Status = Verdict.Of(diagnoses),
-            Findings = Verdict.Findings(diagnoses),
+            Status = status,
+            Findings = findings,
             Backends = backends ?? analysis.Backends,
         };
     }

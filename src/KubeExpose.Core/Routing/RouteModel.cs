@@ -50,14 +50,36 @@ public static class RouteModel
 
         var routes = new List<Route>();
         var domain = snapshot.ClusterDomain;
-        var inScope = snapshot.Services.Where(s => Wanted(s.Metadata.Name))
-            .Select(s => (Ns: s.Metadata.NamespaceProperty ?? "default", Name: s.Metadata.Name, Service: s))
-            .ToList();
+        // The Services in scope by (namespace, name), in snapshot order within a key.
+        var byKey = new Dictionary<(string Ns, string Name), List<V1Service>>();
+        foreach (var s in snapshot.Services)
+        {
+            if (!Wanted(s.Metadata.Name))
+            {
+                continue;
+            }
+
+            var key = (s.Metadata.NamespaceProperty ?? "default", s.Metadata.Name);
+            if (!byKey.TryGetValue(key, out var same))
+            {
+                byKey[key] = same = [];
+            }
+
+            same.Add(s);
+        }
+
         // Ingress backends that name no existing Service still get their (Broken) routes, in the same order.
-        var existing = inScope.Select(s => (s.Ns, s.Name)).ToHashSet();
-        var keys = inScope.Select(s => (s.Ns, s.Name)).Concat(ingressRoutes.Keys.Where(k => !existing.Contains(k)))
-            .Distinct().OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal);
-        var byKey = inScope.GroupBy(s => (s.Ns, s.Name)).ToDictionary(g => g.Key, g => g.Select(s => s.Service).ToList());
+        // Keys are distinct, so an unstable sort gives the one order: namespace, then name (ordinal).
+        var keys = new List<(string Ns, string Name)>(byKey.Keys);
+        foreach (var key in ingressRoutes.Keys)
+        {
+            if (!byKey.ContainsKey(key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        keys.Sort(static (x, y) => string.CompareOrdinal(x.Ns, y.Ns) is var byNs and not 0 ? byNs : string.CompareOrdinal(x.Name, y.Name));
         foreach (var key in keys)
         {
             var own = new List<Route>();
@@ -85,13 +107,42 @@ public static class RouteModel
             }
 
             own.AddRange(ingressRoutes.GetValueOrDefault(key) ?? []);
-            // Stable: within a port and vantage the families keep the order above.
-            routes.AddRange(own.OrderBy(r => r.ServicePort, StringComparer.Ordinal).ThenBy(r => r.Vantage));
+            AddInOrder(routes, own);
         }
 
         var known = snapshot.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var unknown = services?.Where(s => !known.Contains(s)).Distinct(StringComparer.Ordinal).ToList() ?? [];
         return new RouteSet(routes, unknown);
+    }
+
+    /// <summary>
+    /// Appends one Service's routes ordered by Service port (ordinal) then vantage. Stable: within a port and vantage
+    /// the families keep the order they were built in. Same order as OrderBy/ThenBy, without its per-Service key
+    /// arrays and enumerators (this runs once per Service).
+    /// </summary>
+    private static void AddInOrder(List<Route> routes, List<Route> own)
+    {
+        var order = new int[own.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) =>
+        {
+            var byPort = string.CompareOrdinal(own[x].ServicePort, own[y].ServicePort);
+            if (byPort != 0)
+            {
+                return byPort;
+            }
+
+            var byVantage = ((int)own[x].Vantage).CompareTo((int)own[y].Vantage);
+            return byVantage != 0 ? byVantage : x.CompareTo(y);
+        });
+        foreach (var i in order)
+        {
+            routes.Add(own[i]);
+        }
     }
 
     /// <summary>The Service's ports; an ExternalName Service without ports still gets its CNAME route (port "*").</summary>

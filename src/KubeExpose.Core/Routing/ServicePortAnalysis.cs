@@ -35,12 +35,18 @@ internal sealed class ServicePortAnalysis
 
     public List<Diagnosis> Diagnoses { get; } = [];
 
-    public RouteStatus Status => Verdict.Of(Diagnoses);
+    /// <summary>The port's own verdict, folded once when the analysis is complete (every inheriting route shares it).</summary>
+    public RouteStatus Status { get; private set; }
+
+    /// <summary>The findings of <see cref="Diagnoses"/> in reading order, shared by every route that adds none of its own.</summary>
+    public IReadOnlyList<Finding> Findings { get; private set; } = [];
 
     public bool HasSelector => Service.Spec?.Selector is { Count: > 0 };
 
     /// <summary>Nodes that host at least one ready endpoint of this port (what externalTrafficPolicy Local needs).</summary>
-    public IReadOnlySet<string> NodesWithReadyBackend => Backends.Where(b => b.Ready && b.Node is not null).Select(b => b.Node!).ToHashSet();
+    public IReadOnlySet<string> NodesWithReadyBackend => _nodesWithReadyBackend ??= Backends.Where(b => b.Ready && b.Node is not null).Select(b => b.Node!).ToHashSet();
+
+    private IReadOnlySet<string>? _nodesWithReadyBackend;
 
     /// <summary>The container port number this Service port reaches on <paramref name="pod"/>, when it can be told.</summary>
     public int? TargetPortOn(V1Pod pod)
@@ -63,7 +69,7 @@ internal sealed class ServicePortAnalysis
         {
             // A CNAME: no selector, no endpoints, nothing to judge but the note that the target is out of sight.
             analysis.Diagnoses.Add(FindingCatalog.ExternalNameTarget(ns, analysis.Name, service.Spec?.ExternalName ?? string.Empty));
-            return analysis;
+            return analysis.Complete();
         }
 
         analysis.Backends = BackendsFor(index, ns, service.Metadata.Name, port);
@@ -82,7 +88,15 @@ internal sealed class ServicePortAnalysis
         }
 
         analysis.JudgeEndpoints();
-        return analysis;
+        return analysis.Complete();
+    }
+
+    /// <summary>Folds the diagnoses once; they do not change after <see cref="Analyse"/>.</summary>
+    private ServicePortAnalysis Complete()
+    {
+        Status = Verdict.Of(Diagnoses);
+        Findings = Verdict.Findings(Diagnoses);
+        return this;
     }
 
     private void JudgePods()
@@ -95,7 +109,15 @@ internal sealed class ServicePortAnalysis
         }
 
         var serving = JudgeTargetPort();
-        var notReady = serving.Where(p => !PodFacts.IsReady(p)).Select(PodFacts.Name).ToList();
+        var notReady = new List<string>();
+        foreach (var pod in serving)
+        {
+            if (!PodFacts.IsReady(pod))
+            {
+                notReady.Add(PodFacts.Name(pod));
+            }
+        }
+
         if (serving.Count > 0 && notReady.Count == serving.Count)
         {
             Diagnoses.Add(Service.Spec?.PublishNotReadyAddresses == true
@@ -118,7 +140,21 @@ internal sealed class ServicePortAnalysis
         if (!int.TryParse(target, out var number))
         {
             // A named targetPort: pods without that name get no endpoint for this port at all.
-            var missing = SelectedPods.Where(p => PodFacts.NamedPort(p, target) is null).Select(PodFacts.Name).ToList();
+            // One lookup per pod: the pods missing the name, and the port each other pod serves it on.
+            var missing = new List<string>();
+            var targets = new List<(V1Pod Pod, V1ContainerPort Port)>(SelectedPods.Count);
+            foreach (var pod in SelectedPods)
+            {
+                if (PodFacts.NamedPort(pod, target) is { } named)
+                {
+                    targets.Add((pod, named));
+                }
+                else
+                {
+                    missing.Add(PodFacts.Name(pod));
+                }
+            }
+
             if (missing.Count == SelectedPods.Count)
             {
                 Diagnoses.Add(FindingCatalog.NamedPortMissingAll(ns, Name, target, missing));
@@ -130,9 +166,8 @@ internal sealed class ServicePortAnalysis
                 Diagnoses.Add(FindingCatalog.NamedPortMissingSome(ns, Name, target, missing));
             }
 
-            var serving = SelectedPods.Where(p => PodFacts.NamedPort(p, target) is not null).ToList();
-            JudgeProtocol(serving.Select(p => (p, PodFacts.NamedPort(p, target)!)).ToList(), target);
-            return serving;
+            JudgeProtocol(targets, target);
+            return targets.ConvertAll(t => t.Pod);
         }
 
         // A numeric targetPort always gets endpoints; whether anything listens is only provable from declarations.
@@ -163,6 +198,11 @@ internal sealed class ServicePortAnalysis
     private void JudgeProtocol(List<(V1Pod Pod, V1ContainerPort Port)> targets, string target)
     {
         var wrong = targets.Where(t => (t.Port.Protocol ?? "TCP") != Protocol).ToList();
+        if (wrong.Count == 0)
+        {
+            return; // The usual case: skip building the per-pod sets below.
+        }
+
         // For numeric ports a pod may declare the number twice (TCP and UDP); only a pod with no matching protocol is wrong.
         var wrongPods = wrong.Select(t => t.Pod).Distinct()
             .Where(p => !targets.Any(t => t.Pod == p && (t.Port.Protocol ?? "TCP") == Protocol)).ToList();
@@ -180,10 +220,23 @@ internal sealed class ServicePortAnalysis
             Diagnoses.Add(FindingCatalog.SessionAffinity(Namespace, Name, Service.Spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds));
         }
 
-        if (!Backends.Any(b => b.Ready) && Verdict.Of(Diagnoses) != RouteStatus.Broken)
+        if (!HasReadyBackend() && Verdict.Of(Diagnoses) != RouteStatus.Broken)
         {
             Diagnoses.Add(FindingCatalog.NoReadyEndpoints(Namespace, Name, PortLabel));
         }
+    }
+
+    private bool HasReadyBackend()
+    {
+        foreach (var backend in Backends)
+        {
+            if (backend.Ready)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static List<Backend> BackendsFor(SnapshotIndex index, string ns, string name, V1ServicePort port)
@@ -199,10 +252,50 @@ internal sealed class ServicePortAnalysis
                 continue;
             }
 
-            backends.AddRange(group.Addresses.Select(a => new Backend(a.Ip, match.Port, a.Ready, a.Pod, a.Node)));
+            foreach (var a in group.Addresses)
+            {
+                backends.Add(new Backend(a.Ip, match.Port, a.Ready, a.Pod, a.Node));
+            }
         }
 
         // Dual-stack Services list an address once per family slice; a pod appears once per address, which is right.
-        return backends.DistinctBy(b => (b.Address, b.Port)).OrderBy(b => b.Pod ?? b.Address, StringComparer.Ordinal).ToList();
+        // Slices usually list their pods in order already: then the (stable) sort is skipped, not redone per port.
+        var distinct = Distinct(backends);
+        return InOrder(distinct) ? distinct : distinct.OrderBy(b => b.Pod ?? b.Address, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>First occurrence of each (address, port), like DistinctBy; a Service has a handful of endpoints, so a scan beats a hash set.</summary>
+    private static List<Backend> Distinct(List<Backend> backends)
+    {
+        if (backends.Count > 16)
+        {
+            return backends.DistinctBy(b => (b.Address, b.Port)).ToList();
+        }
+
+        for (var i = 1; i < backends.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (backends[j].Address == backends[i].Address && backends[j].Port == backends[i].Port)
+                {
+                    return backends.DistinctBy(b => (b.Address, b.Port)).ToList(); // rare (dual-stack slices): the general path
+                }
+            }
+        }
+
+        return backends;
+    }
+
+    private static bool InOrder(List<Backend> backends)
+    {
+        for (var i = 1; i < backends.Count; i++)
+        {
+            if (string.CompareOrdinal(backends[i - 1].Pod ?? backends[i - 1].Address, backends[i].Pod ?? backends[i].Address) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -20,7 +20,16 @@ internal static class ServiceShape
         }
 
         var ips = s.Spec?.ClusterIPs is { Count: > 0 } list ? list : s.Spec?.ClusterIP is { Length: > 0 } one ? [one] : [];
-        return ips.Where(ip => ip != "None").ToList();
+        var real = new List<string>(ips.Count);
+        foreach (var ip in ips)
+        {
+            if (ip != "None")
+            {
+                real.Add(ip);
+            }
+        }
+
+        return real;
     }
 
     public static bool HasNodePorts(V1Service s) => Type(s) is "NodePort" or "LoadBalancer";

@@ -29,7 +29,12 @@ internal sealed class SnapshotIndex
 
             var ns = pod.Metadata.NamespaceProperty ?? "default";
             Add(_podsByNamespace, ns, pod);
-            foreach (var (key, value) in pod.Metadata.Labels ?? new Dictionary<string, string>())
+            if (pod.Metadata.Labels is null)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in pod.Metadata.Labels)
             {
                 Add(_podsByLabel, (ns, key, value), pod);
             }
@@ -131,7 +136,35 @@ internal sealed class SnapshotIndex
             return NoPods;
         }
 
-        return smallest.Where(p => selector.All(s => p.Metadata.Labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
+        if (selector.Count == 1)
+        {
+            // The bucket of the one pair is exactly the answer (read-only to callers): no filtering, no copy.
+            return smallest;
+        }
+
+        var selected = new List<V1Pod>();
+        foreach (var pod in smallest)
+        {
+            if (MatchesAll(pod.Metadata.Labels, selector))
+            {
+                selected.Add(pod);
+            }
+        }
+
+        return selected;
+    }
+
+    private static bool MatchesAll(IDictionary<string, string> labels, IDictionary<string, string> selector)
+    {
+        foreach (var pair in selector)
+        {
+            if (!labels.TryGetValue(pair.Key, out var value) || value != pair.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
