@@ -320,6 +320,10 @@ public sealed class ReachabilityE2ETests : IDisposable
               rules: [{host: {{{ns}}}.kx.test, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http} } } }]} }]
             """);
         WaitForReadyEndpoints(ns, "web", 1);
+        // Until the Ingress controller publishes its address the route is rightly Pending; wait so Unknown is what is tested.
+        ClusterFixture.WaitFor(
+            () => _cluster.Kubectl("-n", ns, "get", "ingress", "shop", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}").Output.Trim().Length > 0,
+            TimeSpan.FromSeconds(60), $"the address of ingress shop in {ns}");
 
         var verbose = Host.Run($"Get-ServiceReachability web -Namespace {ns} -Verbose 4>&1 | Where-Object {{ $_ -is [System.Management.Automation.VerboseRecord] }} | ForEach-Object Message")
             .AssertSuccess().Output.Select(o => o.ToString()).ToList();
