@@ -19,9 +19,13 @@ public static class WorkloadExposer
         var ns = request.Namespace ?? session.Namespace;
         progress?.Report($"Reading {request.Workload} in namespace {ns}");
         var workload = await WorkloadReader.ReadAsync(session.Client, ns, request.Workload, ct).ConfigureAwait(false);
+        ColdPathTiming.Mark("plan: workload read");
         var serviceName = request.ServiceName ?? KubeNames.ServiceNameFor(workload.Name);
         var facts = await ClusterFactsReader.ReadAsync(session.Client, ns, serviceName, request.TlsSecret, progress, ct).ConfigureAwait(false);
-        return ExposurePlanner.Plan(workload, request, facts);
+        ColdPathTiming.Mark("plan: facts read");
+        var plan = ExposurePlanner.Plan(workload, request, facts);
+        ColdPathTiming.Mark("plan: planned");
+        return plan;
     }
 
     /// <summary>The result of a client dry run: the manifests, nothing sent.</summary>
