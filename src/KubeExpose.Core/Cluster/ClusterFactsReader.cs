@@ -20,6 +20,7 @@ internal static class ClusterFactsReader
     {
         progress?.Report("Reading Services, IngressClasses and the TLS Secret");
         var services = await ReadServicesAsync(client, ns, ct).ConfigureAwait(false);
+        ColdPathTiming.Mark("facts: services listed");
         var lb = services.FirstOrDefault(s => s.Spec?.Type == "LoadBalancer" && s.Status?.LoadBalancer?.Ingress is { Count: > 0 });
         // A provisioner answers within seconds; one that has not for this long is not running (any more).
         var stale = services.FirstOrDefault(s => s.Spec?.Type == "LoadBalancer" && s.Status?.LoadBalancer?.Ingress is not { Count: > 0 }

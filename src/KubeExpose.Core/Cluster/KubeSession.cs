@@ -12,6 +12,7 @@ public sealed class KubeSession : IDisposable
         Context = context;
         Namespace = @namespace;
         Client = new Kubernetes(configuration);
+        ColdPathTiming.Mark("connect: client created");
     }
 
     public IKubernetes Client { get; }
@@ -33,7 +34,9 @@ public sealed class KubeSession : IDisposable
     /// <summary>Resolves the options the way kubectl does: explicit values, then KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>
     public static KubeSession Connect(KubeConnectionOptions options)
     {
+        ColdPathTiming.Mark("connect: start");
         var configuration = LoadConfiguration(options);
+        ColdPathTiming.Mark("connect: configuration built");
         var ns = options.Namespace ?? configuration.Namespace ?? "default";
         return new KubeSession(configuration, configuration.CurrentContext, ns);
     }
@@ -59,6 +62,7 @@ public sealed class KubeSession : IDisposable
         try
         {
             merged = KubeConfigMerge.Load(paths);
+            ColdPathTiming.Mark("connect: kubeconfig parsed");
         }
         catch (Exception e) when (e is not KubeExposeException)
         {

@@ -18,10 +18,29 @@ public static class WorkloadExposer
     {
         var ns = request.Namespace ?? session.Namespace;
         progress?.Report($"Reading {request.Workload} in namespace {ns}");
-        var workload = await WorkloadReader.ReadAsync(session.Client, ns, request.Workload, ct).ConfigureAwait(false);
-        var serviceName = request.ServiceName ?? KubeNames.ServiceNameFor(workload.Name);
-        var facts = await ClusterFactsReader.ReadAsync(session.Client, ns, serviceName, request.TlsSecret, progress, ct).ConfigureAwait(false);
-        return ExposurePlanner.Plan(workload, request, facts);
+        // The facts do not depend on the workload (the Service's name is the target's name unless given), so both are
+        // read at once: on a cold start each first request costs a round trip plus JSON set-up, and this halves that.
+        var serviceName = request.ServiceName ?? KubeNames.ServiceNameFor(request.Workload.Name);
+        var reading = WorkloadReader.ReadAsync(session.Client, ns, request.Workload, ct);
+        var factsReading = ClusterFactsReader.ReadAsync(session.Client, ns, serviceName, request.TlsSecret, progress, ct);
+        Workload workload;
+        try
+        {
+            workload = await reading.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The workload's error is the one to report (not found, forbidden); the facts' outcome no longer matters.
+            _ = factsReading.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            throw;
+        }
+
+        ColdPathTiming.Mark("plan: workload read");
+        var facts = await factsReading.ConfigureAwait(false);
+        ColdPathTiming.Mark("plan: facts read");
+        var plan = ExposurePlanner.Plan(workload, request, facts);
+        ColdPathTiming.Mark("plan: planned");
+        return plan;
     }
 
     /// <summary>The result of a client dry run: the manifests, nothing sent.</summary>

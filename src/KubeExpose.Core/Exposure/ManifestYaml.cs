@@ -14,7 +14,7 @@ public static class ManifestYaml
         string.Join("---\n", manifests.Select(m => Serialize(m).TrimEnd('\n') + "\n"));
 
     private static string Serialize(object manifest) =>
-        manifest is JsonNode node ? Plain.Serialize(ToPlain(node)) : KubernetesYaml.Serialize(manifest);
+        manifest is JsonNode node ? Plain.Serialize(ToPlain(node)) : ModelYaml.Serialize(manifest);
 
     // YamlDotNet knows dictionaries and lists, not System.Text.Json nodes.
     private static object? ToPlain(JsonNode? node) => node switch
