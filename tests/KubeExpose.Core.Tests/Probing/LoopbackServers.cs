@@ -195,6 +195,7 @@ public sealed class LoopbackHttpServer : LoopbackServer
         {
         }
 
+        var counted = true;
         try
         {
             var reply = await _reply(seen);
@@ -203,6 +204,10 @@ public sealed class LoopbackHttpServer : LoopbackServer
                 await Task.Delay(reply.Delay, stop);
             }
 
+            // Leave the in-flight count before answering: once the client has the reply it may start its next request,
+            // and counting this one until the write completes would report an overlap the client never had.
+            Interlocked.Decrement(ref _inFlight);
+            counted = false;
             if (reply.Reset)
             {
                 client.Client.LingerState = new LingerOption(true, 0);
@@ -218,7 +223,10 @@ public sealed class LoopbackHttpServer : LoopbackServer
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (counted)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
     }
 
