@@ -53,7 +53,7 @@ internal static class ExposurePlanner
         var wantIngress = request.Ingress;
         if (request.External)
         {
-            var choice = ExternalChoice.Decide(facts, ports.Select(p => (p.Name, p.Port, p.Protocol ?? "TCP")).ToList(), request.IngressClass);
+            var choice = ExternalChoice.Decide(facts, ports.Select(p => ((string?)p.Name, p.Port, p.Protocol ?? "TCP")).ToList(), request.IngressClass);
             method = choice.Method;
             reason = choice.Reason;
             if (choice.Method == "Ingress")
