@@ -44,7 +44,10 @@ public static class WorkloadExposer
     }
 
     /// <summary>The result of a client dry run: the manifests, nothing sent.</summary>
-    public static ExposureResult ClientDryRun(ExposurePlan plan) => new()
+    public static ExposureResult ClientDryRun(ExposurePlan plan) => ResultOf(plan, "Client", plan.ToYaml(), []);
+
+    /// <summary>What every result says about its plan; only the dry-run mode, the YAML and the changes differ.</summary>
+    private static ExposureResult ResultOf(ExposurePlan plan, string dryRun, string yaml, IReadOnlyList<ObjectChange> changes) => new()
     {
         Namespace = plan.Namespace,
         Workload = plan.WorkloadName,
@@ -53,8 +56,9 @@ public static class WorkloadExposer
         Type = plan.ServiceType,
         Method = plan.Method,
         Reason = plan.Reason,
-        DryRun = "Client",
-        Yaml = plan.ToYaml(),
+        DryRun = dryRun,
+        Changes = changes,
+        Yaml = yaml,
         Warnings = plan.Warnings,
     };
 
@@ -118,20 +122,7 @@ public static class WorkloadExposer
             }
         }
 
-        return new ExposureResult
-        {
-            Namespace = plan.Namespace,
-            Workload = plan.WorkloadName,
-            Service = plan.ServiceName,
-            Ingress = plan.IngressName,
-            Type = plan.ServiceType,
-            Method = plan.Method,
-            Reason = plan.Reason,
-            DryRun = serverDryRun ? "Server" : "None",
-            Changes = changes,
-            Yaml = ManifestYaml.Render(documents.Select(WithoutManagedFields)),
-            Warnings = plan.Warnings,
-        };
+        return ResultOf(plan, serverDryRun ? "Server" : "None", ManifestYaml.Render(documents.Select(WithoutManagedFields)), changes);
     }
 
     /// <summary>The routes to the plan's Service from the routing model.</summary>
