@@ -5,6 +5,7 @@ using KubeExpose.Plugin.Cli;
 using KubeExpose.Plugin.Completion;
 using KubeExpose.Plugin.Hosting;
 using KubeExpose.Plugin.Output;
+using KubeExpose.Plugin.Server;
 
 namespace KubeExpose.Plugin;
 
@@ -18,7 +19,12 @@ public static class PluginApp
     public const int Failure = 1;
     public const int Usage = 2;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <param name="args">The command line after <c>kubectl expose2</c>.</param>
+    /// <param name="stdout">Where objects and tables go.</param>
+    /// <param name="stderr">Where errors and warnings go.</param>
+    /// <param name="served">A call served by the engine server: its ready engine and the caller's Ctrl+C. Null in-process,
+    /// where the engine is opened here and SIGINT and SIGTERM are handled here.</param>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, ServedCall? served = null)
     {
         PluginRequest request;
         try
@@ -49,7 +55,7 @@ public static class PluginApp
 
                     return Success;
                 default:
-                    return Invoke((InvokeRequest)request, stdout, stderr);
+                    return Invoke((InvokeRequest)request, stdout, stderr, served);
             }
         }
         catch (Exception e) when (e is PluginFailure or RuntimeException or PSInvalidOperationException or IOException)
@@ -69,10 +75,23 @@ public static class PluginApp
         typeof(PluginApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(PluginApp).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 
-    private static int Invoke(InvokeRequest request, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// The hosted engine otherwise loads Application Insights at the first Import-Module to send PowerShell's module
+    /// telemetry: tens of milliseconds of every call, and not something a kubectl plugin's user asked for. A user's own
+    /// setting is left alone.
+    /// </summary>
+    public static void OptOutOfTelemetry()
+    {
+        if (Environment.GetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT") is not { Length: > 0 })
+        {
+            Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+        }
+    }
+
+    private static int Invoke(InvokeRequest request, TextWriter stdout, TextWriter stderr, ServedCall? served)
     {
         Timing.Mark("arguments mapped");
-        using var engine = ModuleRunspace.Open();
+        using var engine = served?.TakeEngine() ?? ModuleRunspace.Open();
         Timing.Mark("engine open, module imported");
         using var stop = new ManualResetEventSlim();
         void OnSignal(PosixSignalContext context)
@@ -82,8 +101,13 @@ public static class PluginApp
             engine.Stop();
         }
 
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = served is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
+        using var sigterm = served is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
+        using var callerInterrupt = served?.Interrupt.Register(() =>
+        {
+            stop.Set();
+            engine.Stop();
+        });
 
         var outcome = engine.Invoke(request.Call.Command, request.Call.Parameters);
         Timing.Mark($"{request.Call.Command} returned");

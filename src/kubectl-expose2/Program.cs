@@ -1,16 +1,28 @@
 using System.Text;
 using KubeExpose.Plugin;
+using KubeExpose.Plugin.Server;
 
-// The hosted engine otherwise loads Application Insights at the first Import-Module to send PowerShell's module
-// telemetry: tens of milliseconds of every call, and not something a kubectl plugin's user asked for. A user's own
-// setting is left alone.
-if (Environment.GetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT") is not { Length: > 0 })
+if (args is [EngineServer.Flag])
 {
-    Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+    return EngineServer.Run();
 }
 
+// A warm engine server (started by an earlier call) answers in a fraction of the engine's start-up.
+var served = EngineClient.TryRun(args, out var servedCode);
+if (served == ServedOutcome.Served)
+{
+    Timing.Mark("served by the engine server");
+    return servedCode;
+}
+
+PluginApp.OptOutOfTelemetry();
 Console.OutputEncoding = new UTF8Encoding(false);
 var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
 var code = PluginApp.Run(args, stdout, Console.Error);
 stdout.Flush();
+if (served == ServedOutcome.NoServer && EngineServer.Serves(args))
+{
+    EngineLauncher.StartInBackground();
+}
+
 return code;

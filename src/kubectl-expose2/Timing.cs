@@ -5,14 +5,25 @@ namespace KubeExpose.Plugin;
 /// <summary>With KUBEEXPOSE_TIMING set, prints how long each phase of a call took (for bench/ and start-up work).</summary>
 internal static class Timing
 {
-    private static readonly bool Enabled = Environment.GetEnvironmentVariable("KUBEEXPOSE_TIMING") is { Length: > 0 };
+    private static TextWriter? _served;
+    private static DateTime _servedSince;
+
+    /// <summary>The engine server's calls: marks go to the caller's stderr, timed from when the call arrived.</summary>
+    public static void ServeCall(TextWriter stderr)
+    {
+        _served = stderr;
+        _servedSince = DateTime.Now;
+    }
 
     public static void Mark(string phase)
     {
-        if (Enabled)
+        if (Environment.GetEnvironmentVariable("KUBEEXPOSE_TIMING") is not { Length: > 0 })
         {
-            var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-            Console.Error.WriteLine($"[timing] {sinceStart.TotalMilliseconds,7:0} ms  {phase}");
+            return;
         }
+
+        var since = _served is null ? Process.GetCurrentProcess().StartTime : _servedSince;
+        var label = _served is null ? phase : $"(server) {phase}";
+        (_served ?? Console.Error).WriteLine($"[timing] {(DateTime.Now - since).TotalMilliseconds,7:0} ms  {label}");
     }
 }

@@ -30,14 +30,23 @@ public sealed class PluginE2ETests : IDisposable
     }
 
     /// <summary>Runs the real kubectl with the plugin folder first on PATH, as an installed plugin is found.</summary>
-    private CommandResult KubectlWithPlugin(params string[] args)
+    private CommandResult KubectlWithPlugin(params string[] args) => KubectlWithPlugin(null, args);
+
+    /// <summary>As above, with variables added to (or replacing) the plugin's environment; the engine server is off unless they turn it on.</summary>
+    private CommandResult KubectlWithPlugin(Dictionary<string, string>? extraEnv, params string[] args)
     {
         Assert.True(File.Exists(Path.Combine(PluginFolder, "kubectl-expose2")), $"the plugin is not staged in {PluginFolder}: build src/kubectl-expose2");
         var env = new Dictionary<string, string>
         {
             ["PATH"] = PluginFolder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
             ["KUBECONFIG"] = _cluster.KubeConfig,
+            ["KUBEEXPOSE_PLUGIN_SERVER"] = "off",
         };
+        foreach (var (name, value) in extraEnv ?? [])
+        {
+            env[name] = value;
+        }
+
         return ClusterFixture.Run("kubectl", args, TimeSpan.FromMinutes(3), env);
     }
 
@@ -195,4 +204,42 @@ public sealed class PluginE2ETests : IDisposable
 
     private static string TargetPort(JsonNode? target) =>
         target is null ? "" : target.GetValueKind() == JsonValueKind.String && (string?)target == "http" ? "80" : target.ToString();
+
+    [SkippableFact]
+    public void A_call_served_by_the_warm_engine_matches_the_same_call_in_its_own_process()
+    {
+        _cluster.Require();
+        _cluster.DeployWeb(Ns, "web");
+        var directory = Directory.CreateTempSubdirectory("kx-engine-").FullName;
+        var served = new Dictionary<string, string>
+        {
+            ["KUBEEXPOSE_PLUGIN_SERVER"] = "on",
+            ["KUBEEXPOSE_PLUGIN_SERVER_DIR"] = directory,
+            ["KUBEEXPOSE_TIMING"] = "1",
+        };
+        try
+        {
+            string[] dryRun = ["expose2", "deploy/web", "-n", Ns, "--port", "80", "--dry-run=client", "-o", "yaml"];
+            var inProcess = KubectlWithPlugin(dryRun).AssertSuccess();
+            KubectlWithPlugin(served, dryRun).AssertSuccess(); // starts the server in the background
+            ClusterFixture.WaitFor(() => Directory.GetFiles(directory, "*.sock").Length == 1, TimeSpan.FromMinutes(2), "the engine server socket");
+
+            var warm = KubectlWithPlugin(served, dryRun).AssertSuccess();
+            Assert.Contains("served by the engine server", warm.Error, StringComparison.Ordinal);
+            Assert.Equal(inProcess.Output, warm.Output);
+
+            // A real change through the server, then its verdict with an exit code.
+            var applied = KubectlWithPlugin(served, "expose2", "deploy/web", "-n", Ns, "--port", "80", "--name", "web-served").AssertSuccess();
+            Assert.Contains("served by the engine server", applied.Error, StringComparison.Ordinal);
+            _cluster.Kubectl("-n", Ns, "get", "service", "web-served").AssertSuccess();
+            _cluster.Kubectl("-n", Ns, "create", "service", "clusterip", "nobody", "--tcp", "80:80").AssertSuccess();
+            var broken = KubectlWithPlugin(served, "expose2", "reach", "svc/nobody", "-n", Ns, "--fail-on", "broken");
+            Assert.Contains("served by the engine server", broken.Error, StringComparison.Ordinal);
+            Assert.Equal(1, broken.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true); // the server exits when its socket is gone
+        }
+    }
 }

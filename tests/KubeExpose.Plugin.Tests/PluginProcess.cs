@@ -9,9 +9,21 @@ public static class PluginProcess
 
     public static (int ExitCode, string Output, string Error) Run(params string[] args) => Run(null, args);
 
-    public static (int ExitCode, string Output, string Error) Run(IDictionary<string, string>? env, params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(IDictionary<string, string>? env, params string[] args) =>
+        RunIn(null, env, args);
+
+    /// <summary>
+    /// Runs the plugin in <paramref name="workingDirectory"/>. The warm engine server is off unless
+    /// <paramref name="env"/> turns it on (KUBEEXPOSE_PLUGIN_SERVER): a test must not leave one behind by accident.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunIn(string? workingDirectory, IDictionary<string, string>? env, params string[] args)
     {
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -20,6 +32,7 @@ public static class PluginProcess
         // Nothing from the test host's own kube environment may leak into the child.
         start.Environment.Remove("KUBECONFIG");
         start.Environment["HOME"] = Path.GetTempPath();
+        start.Environment["KUBEEXPOSE_PLUGIN_SERVER"] = "off";
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

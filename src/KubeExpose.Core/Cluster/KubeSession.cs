@@ -51,11 +51,15 @@ public sealed class KubeSession : IDisposable
                 return KubernetesClientConfiguration.InClusterConfig();
             }
 
+            var named = Environment.GetEnvironmentVariable("KUBECONFIG");
             throw new KubeExposeException(
                 KubeExposeErrorKind.InvalidConfiguration,
                 "KubeConfigNotFound",
-                "No kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod. " +
-                "Pass -KubeConfig <path> or set KUBECONFIG.");
+                string.IsNullOrEmpty(named)
+                    ? "No kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod. " +
+                      "Pass -KubeConfig <path> or set KUBECONFIG."
+                    : $"No kubeconfig found: no file that KUBECONFIG names exists ({named}) and this is not a pod. " +
+                      "Pass -KubeConfig <path> or correct KUBECONFIG.");
         }
 
         K8SConfiguration merged;

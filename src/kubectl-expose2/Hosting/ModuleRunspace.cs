@@ -115,5 +115,15 @@ public sealed class ModuleRunspace : IDisposable
     public CommandCompletion Complete(string input) =>
         CommandCompletion.CompleteInput(input, input.Length, null, PowerShell.Create(_runspace));
 
+    /// <summary>
+    /// Readies a runspace opened earlier (the engine server opens the next call's in advance) for use on this thread:
+    /// format views evaluate on the current thread's default runspace, and relative paths start at the caller's directory.
+    /// </summary>
+    public void MakeCurrent(string workingDirectory)
+    {
+        Runspace.DefaultRunspace = _runspace;
+        _runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(workingDirectory));
+    }
+
     public void Dispose() => _runspace.Dispose();
 }
