@@ -53,9 +53,19 @@ internal static class EngineClient
             return ServedOutcome.NotServed;
         }
 
+        string workingDirectory;
+        try
+        {
+            workingDirectory = Environment.CurrentDirectory;
+        }
+        catch (IOException)
+        {
+            return ServedOutcome.NotServed; // the caller's directory was deleted; let the call itself report what fails
+        }
+
         using var stream = new NetworkStream(socket, ownsSocket: false);
         var writeLock = new object();
-        var call = new CallRequest(args, Environment.CurrentDirectory, CurrentEnvironment());
+        var call = new CallRequest(args, workingDirectory, CurrentEnvironment());
         EngineProtocol.Write(stream, EngineProtocol.Request, EngineProtocol.EncodeRequest(call));
 
         // The first Ctrl+C asks the server to stop the cmdlet (as it would in-process); a second one ends this process.

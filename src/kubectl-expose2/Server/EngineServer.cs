@@ -165,7 +165,7 @@ internal static class EngineServer
 
             try
             {
-                if (!Serves(call.Arguments))
+                if (!Serves(call.Arguments) || !AdoptCaller(call))
                 {
                     EngineProtocol.Write(stream, EngineProtocol.Declined, []);
                     return;
@@ -190,8 +190,6 @@ internal static class EngineServer
 
     private static int RunAsCaller(CallRequest call, NetworkStream stream, object writeLock)
     {
-        AdoptEnvironment(call.Environment);
-        Directory.SetCurrentDirectory(call.WorkingDirectory);
         using var interrupt = new CancellationTokenSource();
         var finished = 0;
         // The caller's Ctrl+C arrives as a frame; the caller disappearing (killed) counts as one too.
@@ -253,6 +251,22 @@ internal static class EngineServer
     }
 
     private static void PrepareSpare() => Spare = Task.Run(() => ModuleRunspace.Open());
+
+    // The caller's environment and working directory become the process's for the call. A directory this process
+    // cannot enter (gone, or not permitted) declines the call: the caller runs it in its own process instead.
+    private static bool AdoptCaller(CallRequest call)
+    {
+        AdoptEnvironment(call.Environment);
+        try
+        {
+            Directory.SetCurrentDirectory(call.WorkingDirectory);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private static void AdoptEnvironment(IReadOnlyDictionary<string, string> environment)
     {
