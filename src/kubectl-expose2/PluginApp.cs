@@ -48,7 +48,7 @@ public static class PluginApp
                     stdout.WriteLine($"kubectl-expose2 {Version}");
                     return Success;
                 case CompleteRequest complete:
-                    using (var completion = ModuleRunspace.Open(fullSession: true))
+                    using (var completion = served?.TakeEngine(fullSession: true) ?? ModuleRunspace.Open(fullSession: true))
                     {
                         stdout.Write(new Completer(completion).Complete(complete.Words));
                     }

@@ -38,9 +38,9 @@ public sealed class EngineServerTests : IDisposable
     [InlineData(new[] { "proxy" }, false)]
     [InlineData(new[] { "--help" }, false)]
     [InlineData(new[] { "--version" }, false)]
-    [InlineData(new[] { "__complete", "reach", "" }, false)]
+    [InlineData(new[] { "__complete", "reach", "" }, true)]
     [InlineData(new[] { "reach", "svc/web", "--no-such-flag" }, false)]
-    public void Only_short_lived_subcommands_are_served(string[] args, bool served) =>
+    public void Only_short_lived_subcommands_and_completion_are_served(string[] args, bool served) =>
         Assert.Equal(served, EngineServer.Serves(args));
 
     [Fact]
@@ -113,6 +113,13 @@ public sealed class EngineServerTests : IDisposable
         {
             Directory.Delete(caller, recursive: true);
         }
+
+        // Tab completion (a full default session, kept warm separately) answers as in-process.
+        var completeInProcess = PluginProcess.Run(["__complete", "reach", "svc/web", "--fa"]);
+        var completeServed = PluginProcess.Run(Env(), "__complete", "reach", "svc/web", "--fa");
+        Assert.Contains("served by the engine server", completeServed.Error, StringComparison.Ordinal);
+        Assert.Equal(completeInProcess.Output, completeServed.Output);
+        Assert.Contains("--fail-on", completeServed.Output, StringComparison.Ordinal);
 
         // Usage errors and foreground subcommands are still answered, in-process.
         var usage = PluginProcess.Run(Env(), "reach", "svc/web", "--no-such-flag");

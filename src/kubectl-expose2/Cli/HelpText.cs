@@ -83,7 +83,7 @@ public static class HelpText
             text.AppendLine("Use \"kubectl expose2 <subcommand> --help\" for more information about a subcommand.");
             text.AppendLine().AppendLine(
                 "The first call starts a warm copy of the plugin in the background (Linux, per user, exits after 10 idle\n" +
-                "minutes) that serves later expose, reach and test calls in a fraction of the start-up time.\n" +
+                "minutes) that serves later expose, reach and test calls and completion in a fraction of the start-up time.\n" +
                 "KUBEEXPOSE_PLUGIN_SERVER=off turns it off; it is off by default when CI is set.");
         }
 

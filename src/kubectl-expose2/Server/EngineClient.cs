@@ -26,8 +26,7 @@ internal static class EngineClient
     public static ServedOutcome TryRun(IReadOnlyList<string> args, out int exitCode)
     {
         exitCode = 0;
-        // Completion needs the whole default session; the server keeps the lean one.
-        if (!EngineServerSettings.Enabled || args is ["__complete", ..])
+        if (!EngineServerSettings.Enabled)
         {
             return ServedOutcome.NotServed;
         }

@@ -21,15 +21,18 @@ internal static class EngineServer
 
     private static readonly SemaphoreSlim OneCallAtATime = new(1, 1);
 
-    // The next call's runspace, opened (module imported) while the server waits: opening one is most of a warm call.
-    private static Task<ModuleRunspace>? Spare;
+    private static readonly SpareRunspaces Spares = new();
 
-    /// <summary>Whether the server runs these arguments: the short-lived subcommands; tunnel and proxy stay in the foreground of their own process.</summary>
+    /// <summary>
+    /// Whether the server runs these arguments: the short-lived subcommands and tab completion; tunnel and proxy stay in
+    /// the foreground of their own process, and help, version and usage errors need no engine.
+    /// </summary>
     public static bool Serves(IReadOnlyList<string> args)
     {
         try
         {
-            return ArgumentMapper.Map(args) is InvokeRequest { Subcommand: Subcommand.Expose or Subcommand.Reach or Subcommand.Test };
+            return ArgumentMapper.Map(args) is InvokeRequest { Subcommand: Subcommand.Expose or Subcommand.Reach or Subcommand.Test }
+                or CompleteRequest;
         }
         catch (UsageException)
         {
@@ -55,8 +58,7 @@ internal static class EngineServer
         }
 
         // Load and compile the engine and the module before listening, so the first served call is already warm.
-        PrepareSpare();
-        Spare!.Wait();
+        Spares.Warm();
 
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -219,38 +221,19 @@ internal static class EngineServer
         using var stdout = new StreamWriter(new FrameWriterStream(stream, EngineProtocol.Stdout, writeLock), utf8, 64 * 1024) { AutoFlush = false };
         using var stderr = new StreamWriter(new FrameWriterStream(stream, EngineProtocol.Stderr, writeLock), utf8) { AutoFlush = true };
         Timing.ServeCall(stderr);
-        var spare = Spare;
-        Spare = null;
-        ModuleRunspace TakeEngine()
-        {
-            var engine = spare?.Wait(TimeSpan.FromMinutes(1)) == true && spare.IsCompletedSuccessfully ? spare.Result : ModuleRunspace.Open();
-            spare = null;
-            engine.MakeCurrent(call.WorkingDirectory);
-            return engine;
-        }
-
         try
         {
-            return PluginApp.Run(call.Arguments, stdout, stderr, new ServedCall(TakeEngine, interrupt.Token));
+            return PluginApp.Run(call.Arguments, stdout, stderr,
+                new ServedCall(fullSession => Spares.Take(fullSession, call.WorkingDirectory), interrupt.Token));
         }
         finally
         {
-            if (spare is not null)
-            {
-                Spare = spare; // not used by this call (a usage error, --help): keep it for the next
-            }
-            else
-            {
-                PrepareSpare();
-            }
 
             stdout.Flush();
             Volatile.Write(ref finished, 1);
             _ = listen; // ends when the caller closes the connection after the exit frame
         }
     }
-
-    private static void PrepareSpare() => Spare = Task.Run(() => ModuleRunspace.Open());
 
     // The caller's environment and working directory become the process's for the call. A directory this process
     // cannot enter (gone, or not permitted) declines the call: the caller runs it in its own process instead.
