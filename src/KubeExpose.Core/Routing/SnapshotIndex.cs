@@ -14,7 +14,7 @@ internal sealed class SnapshotIndex
     private readonly Dictionary<(string Ns, string Name), List<EndpointGroup>> _endpoints = [];
     private readonly Dictionary<(string Ns, string Name), V1Service> _services = [];
     private readonly Dictionary<(string Ns, string Name), SecretInfo> _secrets = [];
-    private readonly Dictionary<string, List<(DateTime Created, string Name)>> _linkedPodsByAge = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime[] Created, string[] Names)> _linkedPodsByAge = new(StringComparer.Ordinal);
 
     public SnapshotIndex(ClusterSnapshot snapshot)
     {
@@ -82,26 +82,29 @@ internal sealed class SnapshotIndex
     public IReadOnlyList<V1Pod> PodsIn(string ns) => _podsByNamespace.TryGetValue(ns, out var pods) ? pods : NoPods;
 
     /// <summary>
-    /// The live pods of <paramref name="ns"/> that get Service environment variables (enableServiceLinks not false)
-    /// and were created before <paramref name="created"/>: how many, and the first few by age. A binary search over
-    /// pods sorted once per namespace, so thousands of Services in one namespace stay linear.
+    /// The live pods of <paramref name="ns"/> that get Service environment variables (enableServiceLinks not false),
+    /// oldest first, and how many of them were created before <paramref name="created"/> (they are the first ones).
+    /// A binary search over pods sorted once per namespace, so thousands of Services in one namespace stay linear;
+    /// the names list is shared, not copied per Service.
     /// </summary>
-    public (IReadOnlyList<string> Sample, int Count) PodsWithServiceLinksCreatedBefore(string ns, DateTime created, int sample)
+    public (IReadOnlyList<string> NamesByAge, int OlderCount) PodsWithServiceLinksCreatedBefore(string ns, DateTime created)
     {
         if (!_linkedPodsByAge.TryGetValue(ns, out var sorted))
         {
-            _linkedPodsByAge[ns] = sorted = PodsIn(ns)
+            var linked = PodsIn(ns)
                 .Where(p => p.Spec?.EnableServiceLinks != false && p.Metadata.CreationTimestamp is not null)
-                .Select(p => (p.Metadata.CreationTimestamp!.Value, p.Metadata.Name))
-                .OrderBy(p => p.Value).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+                .Select(p => (Created: p.Metadata.CreationTimestamp!.Value, p.Metadata.Name))
+                .OrderBy(p => p.Created).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+            _linkedPodsByAge[ns] = sorted = (linked.ConvertAll(p => p.Created).ToArray(), linked.ConvertAll(p => p.Name).ToArray());
         }
 
         // First index whose creation time is not before the Service's.
-        int lo = 0, hi = sorted.Count;
+        var times = sorted.Created;
+        int lo = 0, hi = times.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (sorted[mid].Created < created)
+            if (times[mid] < created)
             {
                 lo = mid + 1;
             }
@@ -111,7 +114,7 @@ internal sealed class SnapshotIndex
             }
         }
 
-        return (sorted.Take(Math.Min(lo, sample)).Select(p => p.Name).ToList(), lo);
+        return (sorted.Names, lo);
     }
 
     /// <summary>The live pods in <paramref name="ns"/> whose labels contain every pair of <paramref name="selector"/>.</summary>
