@@ -21,9 +21,9 @@ internal static class ApiServerProxyRoutes
         // The proxy only forwards to endpoints whose targetRef is a pod: hand-made endpoints break it (all) or
         // make it a gamble per request (some).
         var podless = 0;
-        foreach (var backend in a.Backends)
+        for (var i = 0; i < a.Backends.Count; i++)
         {
-            if (backend.Pod is null)
+            if (a.Backends[i].Pod is null)
             {
                 podless++;
             }

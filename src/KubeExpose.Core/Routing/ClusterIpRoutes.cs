@@ -7,8 +7,9 @@ internal static class ClusterIpRoutes
 {
     public static void Add(ServicePortAnalysis a, List<Route> routes)
     {
-        foreach (var ip in a.ClusterIps)
+        for (var i = 0; i < a.ClusterIps.Count; i++)
         {
+            var ip = a.ClusterIps[i];
             routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.ClusterIP, ip, a.Port.Port));
             routes.Add(RouteBuilder.Make(a, Vantage.Node, RouteKind.ClusterIP, ip, a.Port.Port));
         }

@@ -17,8 +17,9 @@ internal static class HeadlessRoutes
 
         var full = ServiceShape.DnsName(a.Service, clusterDomain);
         var hostnames = Hostnames(index.Endpoints(a.Namespace, a.Name));
-        foreach (var backend in a.Backends)
+        for (var i = 0; i < a.Backends.Count; i++)
         {
+            var backend = a.Backends[i];
             var label = hostnames.GetValueOrDefault(backend.Address) ?? backend.Address.Replace('.', '-').Replace(':', '-');
             var name = FindingCatalog.HeadlessPodName(label, full);
             routes.Add(backend.Ready

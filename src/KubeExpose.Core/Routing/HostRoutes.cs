@@ -11,9 +11,10 @@ internal static class HostRoutes
 {
     public static void Add(ServicePortAnalysis a, SnapshotIndex index, List<Route> routes)
     {
-        foreach (var pod in a.SelectedPods)
+        for (var i = 0; i < a.SelectedPods.Count; i++)
         {
-            if (!PodFacts.HostNetwork(pod) && PodFacts.FirstPort(pod, HasHostPort) is null)
+            var pod = a.SelectedPods[i];
+            if (!PodFacts.HostNetwork(pod) && PodFacts.FirstPort(pod, 0, static (p, _) => p.HostPort is > 0) is null)
             {
                 continue; // Almost every pod: neither branch below can apply, so skip resolving its target port.
             }
@@ -24,7 +25,7 @@ internal static class HostRoutes
                 continue;
             }
 
-            var declared = PodFacts.FirstPort(pod, p => p.ContainerPort == target && (p.Protocol ?? "TCP") == a.Protocol);
+            var declared = PodFacts.FirstPort(pod, (Number: target.Value, a.Protocol), static (p, want) => p.ContainerPort == want.Number && (p.Protocol ?? "TCP") == want.Protocol);
             RouteKind kind;
             int port;
             if (PodFacts.HostNetwork(pod))
@@ -58,8 +59,6 @@ internal static class HostRoutes
             }
         }
     }
-
-    private static bool HasHostPort(V1ContainerPort port) => port.HostPort is > 0;
 
     private static IReadOnlyList<Diagnosis> PodDiagnoses(string ns, V1Pod pod)
     {

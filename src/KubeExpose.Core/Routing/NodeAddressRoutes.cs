@@ -40,18 +40,21 @@ internal static class NodeAddressRoutes
 
         // Loops over the address list (InternalIPs, then ExternalIPs, each in listed order) rather than two LINQ
         // lists per node: this runs for every node of every NodePort Service port.
-        var addresses = node.Status?.Addresses ?? [];
+        // Indexed loops: foreach over the API's IList boxes an enumerator, and this runs per node per port.
+        var addresses = node.Status?.Addresses ?? Array.Empty<V1NodeAddress>();
         var hasExternal = false;
-        foreach (var x in addresses)
+        for (var i = 0; i < addresses.Count; i++)
         {
+            var x = addresses[i];
             if (x.Type == "InternalIP")
             {
                 routes.Add(RouteBuilder.Make(a, Vantage.Node, kind, x.Address, port, extra, backends: backends, inherit: inherit));
             }
         }
 
-        foreach (var x in addresses)
+        for (var i = 0; i < addresses.Count; i++)
         {
+            var x = addresses[i];
             if (x.Type == "ExternalIP")
             {
                 hasExternal = true;
@@ -61,8 +64,9 @@ internal static class NodeAddressRoutes
 
         if (!hasExternal)
         {
-            foreach (var x in addresses)
+            for (var i = 0; i < addresses.Count; i++)
             {
+                var x = addresses[i];
                 if (x.Type == "InternalIP")
                 {
                     routes.Add(RouteBuilder.Make(a, Vantage.External, kind, x.Address, port, [.. extra, FindingCatalog.NodeNoExternalIp(name)],
@@ -74,9 +78,10 @@ internal static class NodeAddressRoutes
 
     private static bool IsReady(V1Node node)
     {
-        foreach (var condition in node.Status?.Conditions ?? [])
+        var conditions = node.Status?.Conditions ?? Array.Empty<V1NodeCondition>();
+        for (var i = 0; i < conditions.Count; i++)
         {
-            if (condition.Type == "Ready" && condition.Status == "True")
+            if (conditions[i].Type == "Ready" && conditions[i].Status == "True")
             {
                 return true;
             }

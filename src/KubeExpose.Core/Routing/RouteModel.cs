@@ -18,12 +18,12 @@ public static class RouteModel
     {
         var index = new SnapshotIndex(snapshot);
         var wantedSet = services is null ? null : new HashSet<string>(services, StringComparer.Ordinal);
-        bool Wanted(string name) => wantedSet is null || wantedSet.Contains(name);
 
         // Ingress backends and the Services' own ports share one analysis per port (the Ingress asks first). Keyed by
         // the port object itself: hashing the pair of k8s objects cost more than the lookup is worth.
-        var analyses = new Dictionary<V1ServicePort, ServicePortAnalysis>(ReferenceEqualityComparer.Instance);
-        ServicePortAnalysis Analyse(V1Service s, V1ServicePort p)
+        var analyses = new Dictionary<V1ServicePort, ServicePortAnalysis>(snapshot.Services.Count, ReferenceEqualityComparer.Instance);
+        // Delegates made once, not at every call that passes them.
+        Func<V1Service, V1ServicePort, ServicePortAnalysis> analyse = (s, p) =>
         {
             if (!analyses.TryGetValue(p, out var a) || !ReferenceEquals(a.Service, s))
             {
@@ -31,7 +31,8 @@ public static class RouteModel
             }
 
             return a;
-        }
+        };
+        Func<string, bool> wanted = name => wantedSet is null || wantedSet.Contains(name);
 
         // Ingress routes first, bucketed by their backend Service, so each Service's routes can be ordered on their own:
         // sorting a handful of routes per Service is linear overall, a global sort of every route is not.
@@ -39,7 +40,7 @@ public static class RouteModel
         var expected = 0;
         foreach (var ingress in snapshot.Ingresses)
         {
-            foreach (var route in IngressRoutes.For(ingress, index, Analyse, Wanted))
+            foreach (var route in IngressRoutes.For(ingress, index, analyse, wanted))
             {
                 var key = (route.Namespace, route.Service);
                 if (!ingressRoutes.TryGetValue(key, out var bucket))
@@ -54,10 +55,10 @@ public static class RouteModel
 
         var domain = snapshot.ClusterDomain;
         // The Services in scope by (namespace, name), in snapshot order within a key.
-        var byKey = new Dictionary<(string Ns, string Name), List<V1Service>>();
+        var byKey = new Dictionary<(string Ns, string Name), List<V1Service>>(wantedSet is null ? snapshot.Services.Count : 0);
         foreach (var s in snapshot.Services)
         {
-            if (!Wanted(s.Metadata.Name))
+            if (!wanted(s.Metadata.Name))
             {
                 continue;
             }
@@ -95,7 +96,7 @@ public static class RouteModel
             {
                 foreach (var service in sameName)
                 {
-                    AddServiceRoutes(service, Analyse, index, domain, own);
+                    AddServiceRoutes(service, analyse, index, domain, own);
                 }
             }
 

@@ -115,8 +115,9 @@ internal sealed class ServicePortAnalysis
 
         var serving = JudgeTargetPort();
         List<string>? notReady = null;
-        foreach (var pod in serving)
+        for (var i = 0; i < serving.Count; i++)
         {
+            var pod = serving[i];
             if (!PodFacts.IsReady(pod))
             {
                 (notReady ??= []).Add(PodFacts.Name(pod));
@@ -150,18 +151,18 @@ internal sealed class ServicePortAnalysis
         if (!int.TryParse(target, out var number))
         {
             // A named targetPort: pods without that name get no endpoint for this port at all.
-            // One lookup per pod: the pods missing the name, and the port each other pod serves it on.
+            // One lookup per pod: the pods missing the name, and whether any pod serves it on another protocol.
             List<string>? missing = null;
-            var targets = new List<(V1Pod Pod, V1ContainerPort Port)>(SelectedPods.Count);
-            foreach (var pod in SelectedPods)
+            var otherProtocol = false;
+            for (var i = 0; i < SelectedPods.Count; i++)
             {
-                if (PodFacts.NamedPort(pod, target) is { } named)
+                if (PodFacts.NamedPort(SelectedPods[i], target) is { } named)
                 {
-                    targets.Add((pod, named));
+                    otherProtocol |= (named.Protocol ?? "TCP") != Protocol;
                 }
                 else
                 {
-                    (missing ??= []).Add(PodFacts.Name(pod));
+                    (missing ??= []).Add(PodFacts.Name(SelectedPods[i]));
                 }
             }
 
@@ -176,9 +177,22 @@ internal sealed class ServicePortAnalysis
                 Diagnoses.Add(FindingCatalog.NamedPortMissingSome(ns, Name, target, missing));
             }
 
+            if (missing is null && !otherProtocol)
+            {
+                return SelectedPods; // The usual case: every selected pod serves the port as declared, no lists needed.
+            }
+
+            var targets = new List<(V1Pod Pod, V1ContainerPort Port)>(SelectedPods.Count);
+            foreach (var pod in SelectedPods)
+            {
+                if (PodFacts.NamedPort(pod, target) is { } named)
+                {
+                    targets.Add((pod, named));
+                }
+            }
+
             JudgeProtocol(targets, target);
-            // Every selected pod names the port (the usual case): they all serve, no second list needed.
-            return missing is null ? SelectedPods : targets.ConvertAll(t => t.Pod);
+            return targets.ConvertAll(t => t.Pod);
         }
 
         // A numeric targetPort always gets endpoints; whether anything listens is only provable from declarations.
@@ -247,9 +261,9 @@ internal sealed class ServicePortAnalysis
 
     private bool HasReadyBackend()
     {
-        foreach (var backend in Backends)
+        for (var i = 0; i < Backends.Count; i++)
         {
-            if (backend.Ready)
+            if (Backends[i].Ready)
             {
                 return true;
             }
