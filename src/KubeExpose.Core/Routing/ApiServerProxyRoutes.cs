@@ -29,10 +29,10 @@ internal static class ApiServerProxyRoutes
             }
         }
 
-        var handMade = podless == 0 ? null : a.Diagnoses.FirstOrDefault(d => d.Finding.Code == "KE1002");
-        routes.Add(handMade is null
+        var handMade = podless == 0 ? -1 : a.Diagnoses.FindIndex(d => d.Finding.Code == "KE1002");
+        routes.Add(handMade < 0
             ? RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null, url: path)
             : RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null,
-                handMade with { Effect = podless == a.Backends.Count ? RouteStatus.Broken : RouteStatus.Degraded }, url: path));
+                a.Diagnoses[handMade] with { Effect = podless == a.Backends.Count ? RouteStatus.Broken : RouteStatus.Degraded }, url: path));
     }
 }

@@ -25,7 +25,8 @@ internal static class DnsRoutes
         if (!string.IsNullOrEmpty(a.Port.Name))
         {
             // SRV records exist only for named ports: _name._proto.svc.ns.svc.domain.
-            var srv = $"_{a.Port.Name}._{a.Protocol.ToLowerInvariant()}.{full}";
+            var protocol = a.Protocol switch { "TCP" => "tcp", "UDP" => "udp", "SCTP" => "sctp", var other => other.ToLowerInvariant() };
+            var srv = $"_{a.Port.Name}._{protocol}.{full}";
             routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsSrv, srv, port));
         }
     }
