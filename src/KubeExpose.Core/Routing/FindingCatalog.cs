@@ -201,8 +201,7 @@ public static class FindingCatalog
         new(new Finding(code, severity, new FindingText<TState>(state, message, remedy)), effect);
 
     /// <summary>The items as they are now: a lazily formatted message must not see later changes (or re-run a query).</summary>
-    private static IReadOnlyCollection<string> Keep(IEnumerable<string> items) =>
-        items is string[] or List<string> ? (IReadOnlyCollection<string>)items : items.ToList();
+    private static string[] Keep(IEnumerable<string> items) => items.ToArray();
 
     private static string Join(IEnumerable<string> items)
     {
