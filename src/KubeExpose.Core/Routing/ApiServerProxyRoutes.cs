@@ -9,22 +9,30 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class ApiServerProxyRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a)
+    public static void Add(ServicePortAnalysis a, List<Route> routes)
     {
         if (a.Protocol != "TCP" || ServiceShape.IsExternalName(a.Service))
         {
-            yield break; // The proxy speaks HTTP over TCP only; ExternalName has no endpoints to proxy to.
+            return; // The proxy speaks HTTP over TCP only; ExternalName has no endpoints to proxy to.
         }
 
         var https = a.Port.Name is "https" || a.Port.AppProtocol is "https" || a.Port.Port == 443 ? "https:" : string.Empty;
         var path = $"/api/v1/namespaces/{a.Namespace}/services/{https}{a.Name}:{a.PortLabel}/proxy/";
         // The proxy only forwards to endpoints whose targetRef is a pod: hand-made endpoints break it (all) or
         // make it a gamble per request (some).
-        var handMade = a.Diagnoses.FirstOrDefault(d => d.Finding.Code == "KE1002");
-        var podless = a.Backends.Count(b => b.Pod is null);
-        IEnumerable<Diagnosis> extra = podless == 0 || handMade is null ? []
-            : podless == a.Backends.Count ? [handMade with { Effect = RouteStatus.Broken }]
-            : [handMade with { Effect = RouteStatus.Degraded }];
-        yield return RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null, extra, url: path);
+        var podless = 0;
+        for (var i = 0; i < a.Backends.Count; i++)
+        {
+            if (a.Backends[i].Pod is null)
+            {
+                podless++;
+            }
+        }
+
+        var handMade = podless == 0 ? -1 : a.Diagnoses.FindIndex(d => d.Finding.Code == "KE1002");
+        routes.Add(handMade < 0
+            ? RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null, url: path)
+            : RouteBuilder.Make(a, Vantage.Operator, RouteKind.ApiServerProxy, path, null,
+                a.Diagnoses[handMade] with { Effect = podless == a.Backends.Count ? RouteStatus.Broken : RouteStatus.Degraded }, url: path));
     }
 }

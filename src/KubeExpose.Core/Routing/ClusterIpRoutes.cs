@@ -5,12 +5,13 @@ namespace KubeExpose.Core.Routing;
 /// <summary>The Service's virtual IP(s): reachable from pods and, through kube-proxy on every node, from nodes.</summary>
 internal static class ClusterIpRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a)
+    public static void Add(ServicePortAnalysis a, List<Route> routes)
     {
-        foreach (var ip in ServiceShape.ClusterIps(a.Service))
+        for (var i = 0; i < a.ClusterIps.Count; i++)
         {
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.ClusterIP, ip, a.Port.Port);
-            yield return RouteBuilder.Make(a, Vantage.Node, RouteKind.ClusterIP, ip, a.Port.Port);
+            var ip = a.ClusterIps[i];
+            routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.ClusterIP, ip, a.Port.Port));
+            routes.Add(RouteBuilder.Make(a, Vantage.Node, RouteKind.ClusterIP, ip, a.Port.Port));
         }
     }
 }

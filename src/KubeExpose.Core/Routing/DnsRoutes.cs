@@ -8,26 +8,26 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class DnsRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, string clusterDomain)
+    public static void Add(ServicePortAnalysis a, string clusterDomain, List<Route> routes)
     {
         if (ServiceShape.IsExternalName(a.Service))
         {
-            yield break; // ExternalNameRoutes covers the CNAME.
+            return; // ExternalNameRoutes covers the CNAME.
         }
 
         var full = ServiceShape.DnsName(a.Service, clusterDomain);
         var port = PortBehindName(a);
-        yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, full, port);
-        foreach (var shortName in new[] { $"{a.Name}.{a.Namespace}", a.Name })
-        {
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, shortName, port, [FindingCatalog.ShortDnsName(a.Namespace, shortName)]);
-        }
+        routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, full, port));
+        var withNamespace = $"{a.Name}.{a.Namespace}";
+        routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, withNamespace, port, FindingCatalog.ShortDnsName(a.Namespace, withNamespace)));
+        routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsName, a.Name, port, FindingCatalog.ShortDnsName(a.Namespace, a.Name)));
 
         if (!string.IsNullOrEmpty(a.Port.Name))
         {
             // SRV records exist only for named ports: _name._proto.svc.ns.svc.domain.
-            var srv = $"_{a.Port.Name}._{a.Protocol.ToLowerInvariant()}.{full}";
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsSrv, srv, port);
+            var protocol = a.Protocol switch { "TCP" => "tcp", "UDP" => "udp", "SCTP" => "sctp", var other => other.ToLowerInvariant() };
+            var srv = $"_{a.Port.Name}._{protocol}.{full}";
+            routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.DnsSrv, srv, port));
         }
     }
 

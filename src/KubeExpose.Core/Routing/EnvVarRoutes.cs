@@ -8,21 +8,21 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class EnvVarRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, SnapshotIndex index)
+    public static void Add(ServicePortAnalysis a, SnapshotIndex index, List<Route> routes)
     {
-        if (ServiceShape.ClusterIps(a.Service).Count == 0)
+        if (a.ClusterIps.Count == 0)
         {
-            yield break; // Headless and ExternalName Services get no variables.
+            return; // Headless and ExternalName Services get no variables.
         }
 
         var prefix = a.Name.ToUpperInvariant().Replace('-', '_');
-        var portVariable = string.IsNullOrEmpty(a.Port.Name)
-            ? $"{prefix}_SERVICE_PORT"
-            : $"{prefix}_SERVICE_PORT_{a.Port.Name.ToUpperInvariant().Replace('-', '_')}";
-        var (older, olderCount) = a.Service.Metadata.CreationTimestamp is { } created
-            ? index.PodsWithServiceLinksCreatedBefore(a.Namespace, created, 8)
+        var address = string.IsNullOrEmpty(a.Port.Name)
+            ? $"${prefix}_SERVICE_HOST:${prefix}_SERVICE_PORT"
+            : $"${prefix}_SERVICE_HOST:${prefix}_SERVICE_PORT_{a.Port.Name.ToUpperInvariant().Replace('-', '_')}";
+        var (podsByAge, olderCount) = a.Service.Metadata.CreationTimestamp is { } created
+            ? index.PodsWithServiceLinksCreatedBefore(a.Namespace, created)
             : ([], 0);
-        yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.EnvVar, $"${prefix}_SERVICE_HOST:${portVariable}", a.Port.Port,
-            [FindingCatalog.EnvVarCaveat(a.Namespace, a.Name, older, olderCount)]);
+        routes.Add(RouteBuilder.Make(a, Vantage.Pod, RouteKind.EnvVar, address, a.Port.Port,
+            FindingCatalog.EnvVarCaveat(a.Namespace, a.Name, podsByAge, olderCount)));
     }
 }

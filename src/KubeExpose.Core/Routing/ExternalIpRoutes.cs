@@ -8,12 +8,18 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class ExternalIpRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, SnapshotIndex index)
+    public static void Add(ServicePortAnalysis a, SnapshotIndex index, List<Route> routes)
     {
-        foreach (var ip in a.Service.Spec?.ExternalIPs ?? [])
+        if (a.Service.Spec?.ExternalIPs is not { Count: > 0 } ips)
         {
-            IEnumerable<Diagnosis> extra = index.NodeAddresses.Contains(ip) ? [] : [FindingCatalog.ExternalIpNotNodeAddress(a.Namespace, a.Name, ip)];
-            yield return RouteBuilder.Make(a, Vantage.External, RouteKind.ExternalIP, ip, a.Port.Port, extra);
+            return;
+        }
+
+        foreach (var ip in ips)
+        {
+            routes.Add(index.NodeAddresses.Contains(ip)
+                ? RouteBuilder.Make(a, Vantage.External, RouteKind.ExternalIP, ip, a.Port.Port)
+                : RouteBuilder.Make(a, Vantage.External, RouteKind.ExternalIP, ip, a.Port.Port, FindingCatalog.ExternalIpNotNodeAddress(a.Namespace, a.Name, ip)));
         }
     }
 }

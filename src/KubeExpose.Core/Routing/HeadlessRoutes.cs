@@ -8,26 +8,44 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class HeadlessRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, SnapshotIndex index, string clusterDomain)
+    public static void Add(ServicePortAnalysis a, SnapshotIndex index, string clusterDomain, List<Route> routes)
     {
         if (!ServiceShape.IsHeadless(a.Service))
         {
-            yield break;
+            return;
         }
 
         var full = ServiceShape.DnsName(a.Service, clusterDomain);
-        var hostnames = index.Endpoints(a.Namespace, a.Name).SelectMany(g => g.Addresses)
-            .Where(x => x.Hostname is not null).ToDictionary(x => x.Ip, x => x.Hostname!);
-        foreach (var backend in a.Backends)
+        var hostnames = Hostnames(index.Endpoints(a.Namespace, a.Name));
+        for (var i = 0; i < a.Backends.Count; i++)
         {
-            var label = hostnames.TryGetValue(backend.Address, out var host) ? host : backend.Address.Replace('.', '-').Replace(':', '-');
-            var extra = new List<Diagnosis> { FindingCatalog.HeadlessPodName($"{label}.{full}") };
-            if (!backend.Ready)
-            {
-                extra.Add(FindingCatalog.EndpointNotReady(a.Namespace, backend.Pod ?? backend.Address));
-            }
-
-            yield return RouteBuilder.Make(a, Vantage.Pod, RouteKind.Headless, backend.Address, backend.Port, extra, backends: [backend], inherit: false);
+            var backend = a.Backends[i];
+            var label = hostnames.GetValueOrDefault(backend.Address) ?? backend.Address.Replace('.', '-').Replace(':', '-');
+            var name = FindingCatalog.HeadlessPodName(label, full);
+            routes.Add(backend.Ready
+                ? RouteBuilder.Make(a, Vantage.Pod, RouteKind.Headless, backend.Address, backend.Port, name, backends: [backend], inherit: false)
+                : RouteBuilder.Make(a, Vantage.Pod, RouteKind.Headless, backend.Address, backend.Port,
+                    [name, FindingCatalog.EndpointNotReady(a.Namespace, backend.Pod ?? backend.Address)], backends: [backend], inherit: false));
         }
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> NoHostnames = new Dictionary<string, string>();
+
+    /// <summary>The hostname the endpoints give each IP (the first one listed); usually none, and then no dictionary is made.</summary>
+    private static IReadOnlyDictionary<string, string> Hostnames(IReadOnlyList<EndpointGroup> groups)
+    {
+        Dictionary<string, string>? hostnames = null;
+        foreach (var group in groups)
+        {
+            foreach (var address in group.Addresses)
+            {
+                if (address.Hostname is not null)
+                {
+                    (hostnames ??= new Dictionary<string, string>(StringComparer.Ordinal)).TryAdd(address.Ip, address.Hostname);
+                }
+            }
+        }
+
+        return hostnames ?? NoHostnames;
     }
 }

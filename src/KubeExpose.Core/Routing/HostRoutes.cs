@@ -9,11 +9,12 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class HostRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, SnapshotIndex index)
+    public static void Add(ServicePortAnalysis a, SnapshotIndex index, List<Route> routes)
     {
-        foreach (var pod in a.SelectedPods)
+        for (var i = 0; i < a.SelectedPods.Count; i++)
         {
-            if (!PodFacts.HostNetwork(pod) && PodFacts.FirstPort(pod, HasHostPort) is null)
+            var pod = a.SelectedPods[i];
+            if (!PodFacts.HostNetwork(pod) && PodFacts.FirstPort(pod, 0, static (p, _) => p.HostPort is > 0) is null)
             {
                 continue; // Almost every pod: neither branch below can apply, so skip resolving its target port.
             }
@@ -24,7 +25,7 @@ internal static class HostRoutes
                 continue;
             }
 
-            var declared = PodFacts.FirstPort(pod, p => p.ContainerPort == target && (p.Protocol ?? "TCP") == a.Protocol);
+            var declared = PodFacts.FirstPort(pod, (Number: target.Value, a.Protocol), static (p, want) => p.ContainerPort == want.Number && (p.Protocol ?? "TCP") == want.Protocol);
             RouteKind kind;
             int port;
             if (PodFacts.HostNetwork(pod))
@@ -41,25 +42,25 @@ internal static class HostRoutes
             }
 
             var diagnoses = PodDiagnoses(a.Namespace, pod);
-            var backend = new Backend(PodFacts.Ip(pod) ?? string.Empty, target, PodFacts.IsReady(pod), PodFacts.Name(pod), PodFacts.Node(pod));
-            var nodes = PodFacts.Node(pod) is { } nodeName && index.Nodes.TryGetValue(nodeName, out var node) ? [node] : Array.Empty<V1Node>();
-            if (nodes.Length == 0 && index.NodesReadable)
+            Backend[] backends = [new Backend(PodFacts.Ip(pod) ?? string.Empty, target, PodFacts.IsReady(pod), PodFacts.Name(pod), PodFacts.Node(pod))];
+            if (NodeAddressRoutes.AddUnreadable(a, index, kind, port, routes, backends, inherit: false))
             {
-                // Not scheduled (or on a node we cannot see): there is no address to list, but the pod's state is the finding.
-                yield return RouteBuilder.Make(a, Vantage.Node, kind, "(unscheduled)", port, diagnoses, backends: [backend], inherit: false);
                 continue;
             }
 
-            foreach (var route in NodeAddressRoutes.For(a, index, kind, port, nodes, _ => diagnoses, [backend], inherit: false))
+            if (PodFacts.Node(pod) is { } nodeName && index.Nodes.TryGetValue(nodeName, out var node))
             {
-                yield return route;
+                NodeAddressRoutes.Add(a, kind, port, node, diagnoses, routes, backends, inherit: false);
+            }
+            else
+            {
+                // Not scheduled (or on a node we cannot see): there is no address to list, but the pod's state is the finding.
+                routes.Add(RouteBuilder.Make(a, Vantage.Node, kind, "(unscheduled)", port, diagnoses, backends: backends, inherit: false));
             }
         }
     }
 
-    private static bool HasHostPort(V1ContainerPort port) => port.HostPort is > 0;
-
-    private static List<Diagnosis> PodDiagnoses(string ns, V1Pod pod)
+    private static IReadOnlyList<Diagnosis> PodDiagnoses(string ns, V1Pod pod)
     {
         if (!PodFacts.IsRunning(pod))
         {

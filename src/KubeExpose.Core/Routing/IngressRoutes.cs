@@ -19,20 +19,27 @@ internal static class IngressRoutes
     {
         var ns = ingress.Metadata.NamespaceProperty ?? "default";
         var name = ingress.Metadata.Name;
-        var common = new List<Diagnosis>();
-        JudgeClass(ingress, index, common);
-        var addresses = (ingress.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).Where(x => !string.IsNullOrEmpty(x)).ToList();
-        if (addresses.Count == 0)
-        {
-            common.Add(FindingCatalog.IngressNoAddress(ns, name));
-        }
-
+        // What every rule of the Ingress shares, judged when the first rule for a wanted Service comes up: asked about
+        // one Service, the model skips the class and address checks of every other Ingress.
+        List<Diagnosis>? common = null;
+        List<string> addresses = [];
         foreach (var (host, path, backend) in Rules(ingress))
         {
             var serviceName = backend.Service?.Name;
             if (serviceName is null || !wanted(serviceName))
             {
                 continue; // Resource backends are not Services; other Services are not asked for.
+            }
+
+            if (common is null)
+            {
+                common = [];
+                JudgeClass(ingress, index, common);
+                addresses = (ingress.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().Where(x => x.Length > 0).ToList();
+                if (addresses.Count == 0)
+                {
+                    common.Add(FindingCatalog.IngressNoAddress(ns, name));
+                }
             }
 
             var tls = ingress.Spec?.Tls?.FirstOrDefault(t => t.Hosts is not { Count: > 0 } || (host is not null && t.Hosts.Any(h => HostMatches(h, host))));

@@ -5,25 +5,27 @@ namespace KubeExpose.Core.Routing;
 /// <summary>The load balancer's address(es) from status.loadBalancer.ingress, or one Pending route while there is none.</summary>
 internal static class LoadBalancerRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a)
+    public static void Add(ServicePortAnalysis a, List<Route> routes)
     {
         if (ServiceShape.Type(a.Service) != "LoadBalancer")
         {
-            yield break;
+            return;
         }
 
-        var ingress = a.Service.Status?.LoadBalancer?.Ingress ?? [];
-        var addresses = ingress.Select(i => i.Ip ?? i.Hostname).Where(x => !string.IsNullOrEmpty(x)).ToList();
-        if (addresses.Count == 0)
+        var added = false;
+        foreach (var ingress in a.Service.Status?.LoadBalancer?.Ingress ?? [])
         {
-            yield return RouteBuilder.Make(a, Vantage.External, RouteKind.LoadBalancer, "(pending)", a.Port.Port,
-                [FindingCatalog.LoadBalancerPending(a.Namespace, a.Name)]);
-            yield break;
+            if ((ingress.Ip ?? ingress.Hostname) is { Length: > 0 } address)
+            {
+                routes.Add(RouteBuilder.Make(a, Vantage.External, RouteKind.LoadBalancer, address, a.Port.Port));
+                added = true;
+            }
         }
 
-        foreach (var address in addresses)
+        if (!added)
         {
-            yield return RouteBuilder.Make(a, Vantage.External, RouteKind.LoadBalancer, address!, a.Port.Port);
+            routes.Add(RouteBuilder.Make(a, Vantage.External, RouteKind.LoadBalancer, "(pending)", a.Port.Port,
+                FindingCatalog.LoadBalancerPending(a.Namespace, a.Name)));
         }
     }
 }

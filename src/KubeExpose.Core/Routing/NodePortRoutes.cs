@@ -8,19 +8,26 @@ namespace KubeExpose.Core.Routing;
 /// </summary>
 internal static class NodePortRoutes
 {
-    public static IEnumerable<Route> For(ServicePortAnalysis a, SnapshotIndex index)
+    public static void Add(ServicePortAnalysis a, SnapshotIndex index, List<Route> routes)
     {
         if (!ServiceShape.HasNodePorts(a.Service) || a.Port.NodePort is not { } nodePort)
         {
-            return [];
+            return;
         }
 
         var local = ServiceShape.LocalTrafficPolicy(a.Service);
-        var withPods = a.NodesWithReadyBackend;
-        return NodeAddressRoutes.For(a, index, RouteKind.NodePort, nodePort, index.Nodes.Values,
-            node => local && !withPods.Contains(node.Metadata.Name)
+        var backends = local ? a.Backends : null;
+        if (NodeAddressRoutes.AddUnreadable(a, index, RouteKind.NodePort, nodePort, routes, backends))
+        {
+            return;
+        }
+
+        foreach (var node in index.Snapshot.Nodes)
+        {
+            IReadOnlyList<Diagnosis> extra = local && !a.NodesWithReadyBackend.Contains(node.Metadata.Name)
                 ? [FindingCatalog.LocalPolicyNoLocalPod(a.Namespace, a.Name, node.Metadata.Name)]
-                : Array.Empty<Diagnosis>(),
-            backends: local ? a.Backends : null);
+                : [];
+            NodeAddressRoutes.Add(a, RouteKind.NodePort, nodePort, node, extra, routes, backends);
+        }
     }
 }

@@ -9,9 +9,15 @@ internal static class PodFacts
 
     public static bool IsReady(V1Pod pod)
     {
-        foreach (var condition in pod.Status?.Conditions ?? [])
+        if (pod.Status?.Conditions is not { } conditions)
         {
-            if (condition.Type == "Ready" && condition.Status == "True")
+            return false;
+        }
+
+        // Indexed loops over the API's IList properties here and below: foreach would box an enumerator per pod.
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            if (conditions[i].Type == "Ready" && conditions[i].Status == "True")
             {
                 return true;
             }
@@ -35,38 +41,57 @@ internal static class PodFacts
     }
 
     /// <summary>The first serving port named <paramref name="name"/> (in <see cref="Ports"/> order), else null.</summary>
-    public static V1ContainerPort? NamedPort(V1Pod pod, string name) => FirstPort(pod, p => p.Name == name);
+    public static V1ContainerPort? NamedPort(V1Pod pod, string name) => FirstPort(pod, name, static (p, name) => p.Name == name);
 
     /// <summary>
-    /// The first serving port that satisfies <paramref name="match"/>, in <see cref="Ports"/> order: plain loops,
-    /// because the model asks this for every selected pod of every Service port and the LINQ chain allocated each time.
+    /// The first serving port that satisfies <paramref name="match"/>, in <see cref="Ports"/> order: plain loops and
+    /// a static predicate with its state passed in, because the model asks this for every selected pod of every
+    /// Service port, and a LINQ chain or a capturing lambda allocated each time.
     /// </summary>
-    public static V1ContainerPort? FirstPort(V1Pod pod, Func<V1ContainerPort, bool> match)
+    public static V1ContainerPort? FirstPort<TState>(V1Pod pod, TState state, Func<V1ContainerPort, TState, bool> match)
     {
-        foreach (var container in pod.Spec?.Containers ?? [])
+        if (pod.Spec is not { } spec)
         {
-            foreach (var port in container.Ports ?? [])
+            return null;
+        }
+
+        if (spec.Containers is { } containers)
+        {
+            for (var c = 0; c < containers.Count; c++)
             {
-                if (match(port))
+                if (FirstPort(containers[c], state, match) is { } port)
                 {
                     return port;
                 }
             }
         }
 
-        foreach (var container in pod.Spec?.InitContainers ?? [])
+        if (spec.InitContainers is { } initContainers)
         {
-            if (container.RestartPolicy != "Always")
+            for (var c = 0; c < initContainers.Count; c++)
             {
-                continue;
-            }
-
-            foreach (var port in container.Ports ?? [])
-            {
-                if (match(port))
+                if (initContainers[c].RestartPolicy == "Always" && FirstPort(initContainers[c], state, match) is { } port)
                 {
                     return port;
                 }
+            }
+        }
+
+        return null;
+    }
+
+    private static V1ContainerPort? FirstPort<TState>(V1Container container, TState state, Func<V1ContainerPort, TState, bool> match)
+    {
+        if (container.Ports is not { } ports)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < ports.Count; i++)
+        {
+            if (match(ports[i], state))
+            {
+                return ports[i];
             }
         }
 

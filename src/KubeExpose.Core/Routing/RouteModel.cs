@@ -18,25 +18,29 @@ public static class RouteModel
     {
         var index = new SnapshotIndex(snapshot);
         var wantedSet = services is null ? null : new HashSet<string>(services, StringComparer.Ordinal);
-        bool Wanted(string name) => wantedSet is null || wantedSet.Contains(name);
 
-        var analyses = new Dictionary<(V1Service, V1ServicePort), ServicePortAnalysis>();
-        ServicePortAnalysis Analyse(V1Service s, V1ServicePort p)
+        // Ingress backends and the Services' own ports share one analysis per port (the Ingress asks first). Keyed by
+        // the port object itself: hashing the pair of k8s objects cost more than the lookup is worth.
+        var analyses = new Dictionary<V1ServicePort, ServicePortAnalysis>(snapshot.Services.Count, ReferenceEqualityComparer.Instance);
+        // Delegates made once, not at every call that passes them.
+        Func<V1Service, V1ServicePort, ServicePortAnalysis> analyse = (s, p) =>
         {
-            if (!analyses.TryGetValue((s, p), out var a))
+            if (!analyses.TryGetValue(p, out var a) || !ReferenceEquals(a.Service, s))
             {
-                analyses[(s, p)] = a = ServicePortAnalysis.Analyse(index, s, p);
+                analyses[p] = a = ServicePortAnalysis.Analyse(index, s, p);
             }
 
             return a;
-        }
+        };
+        Func<string, bool> wanted = name => wantedSet is null || wantedSet.Contains(name);
 
         // Ingress routes first, bucketed by their backend Service, so each Service's routes can be ordered on their own:
         // sorting a handful of routes per Service is linear overall, a global sort of every route is not.
         var ingressRoutes = new Dictionary<(string Ns, string Service), List<Route>>();
+        var expected = 0;
         foreach (var ingress in snapshot.Ingresses)
         {
-            foreach (var route in IngressRoutes.For(ingress, index, Analyse, Wanted))
+            foreach (var route in IngressRoutes.For(ingress, index, analyse, wanted))
             {
                 var key = (route.Namespace, route.Service);
                 if (!ingressRoutes.TryGetValue(key, out var bucket))
@@ -45,16 +49,16 @@ public static class RouteModel
                 }
 
                 bucket.Add(route);
+                expected++;
             }
         }
 
-        var routes = new List<Route>();
         var domain = snapshot.ClusterDomain;
         // The Services in scope by (namespace, name), in snapshot order within a key.
-        var byKey = new Dictionary<(string Ns, string Name), List<V1Service>>();
+        var byKey = new Dictionary<(string Ns, string Name), List<V1Service>>(wantedSet is null ? snapshot.Services.Count : 0);
         foreach (var s in snapshot.Services)
         {
-            if (!Wanted(s.Metadata.Name))
+            if (!wanted(s.Metadata.Name))
             {
                 continue;
             }
@@ -66,6 +70,7 @@ public static class RouteModel
             }
 
             same.Add(s);
+            expected += ExpectedRoutes(s, snapshot.Nodes.Count);
         }
 
         // Ingress backends that name no existing Service still get their (Broken) routes, in the same order.
@@ -80,69 +85,81 @@ public static class RouteModel
         }
 
         keys.Sort(static (x, y) => string.CompareOrdinal(x.Ns, y.Ns) is var byNs and not 0 ? byNs : string.CompareOrdinal(x.Name, y.Name));
+        // Sized once from an estimate: growing a list of tens of thousands of routes copies large arrays again and again.
+        var routes = new List<Route>(expected);
+        var own = new List<Route>(); // one Service's routes, reused from Service to Service
+        var order = new ServiceRouteOrder();
         foreach (var key in keys)
         {
-            var own = new List<Route>();
-            foreach (var service in byKey.GetValueOrDefault(key) ?? [])
+            own.Clear();
+            if (byKey.TryGetValue(key, out var sameName))
             {
-                foreach (var port in PortsOf(service))
+                foreach (var service in sameName)
                 {
-                    var a = Analyse(service, port);
-                    if (ServiceShape.IsExternalName(service))
-                    {
-                        own.AddRange(ExternalNameRoutes.For(a, domain));
-                        continue;
-                    }
-
-                    own.AddRange(ClusterIpRoutes.For(a));
-                    own.AddRange(DnsRoutes.For(a, domain));
-                    own.AddRange(EnvVarRoutes.For(a, index));
-                    own.AddRange(HeadlessRoutes.For(a, index, domain));
-                    own.AddRange(NodePortRoutes.For(a, index));
-                    own.AddRange(LoadBalancerRoutes.For(a));
-                    own.AddRange(ExternalIpRoutes.For(a, index));
-                    own.AddRange(HostRoutes.For(a, index));
-                    own.AddRange(ApiServerProxyRoutes.For(a));
+                    AddServiceRoutes(service, analyse, index, domain, own);
                 }
             }
 
-            own.AddRange(ingressRoutes.GetValueOrDefault(key) ?? []);
-            AddInOrder(routes, own);
+            if (ingressRoutes.TryGetValue(key, out var viaIngress))
+            {
+                own.AddRange(viaIngress);
+            }
+
+            order.AppendInOrder(own, routes);
         }
 
-        var known = snapshot.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        var unknown = services?.Where(s => !known.Contains(s)).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        IReadOnlyList<string> unknown = [];
+        if (services is not null)
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in snapshot.Services)
+            {
+                known.Add(s.Metadata.Name);
+            }
+
+            unknown = services.Where(s => !known.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
+        }
+
         return new RouteSet(routes, unknown);
     }
 
-    /// <summary>
-    /// Appends one Service's routes ordered by Service port (ordinal) then vantage. Stable: within a port and vantage
-    /// the families keep the order they were built in. Same order as OrderBy/ThenBy, without its per-Service key
-    /// arrays and enumerators (this runs once per Service).
-    /// </summary>
-    private static void AddInOrder(List<Route> routes, List<Route> own)
+    /// <summary>Every route family of every port of <paramref name="service"/>, family by family within a port.</summary>
+    private static void AddServiceRoutes(V1Service service, Func<V1Service, V1ServicePort, ServicePortAnalysis> analyse, SnapshotIndex index,
+        string domain, List<Route> own)
     {
-        var order = new int[own.Count];
-        for (var i = 0; i < order.Length; i++)
+        foreach (var port in PortsOf(service))
         {
-            order[i] = i;
-        }
-
-        Array.Sort(order, (x, y) =>
-        {
-            var byPort = string.CompareOrdinal(own[x].ServicePort, own[y].ServicePort);
-            if (byPort != 0)
+            var a = analyse(service, port);
+            if (ServiceShape.IsExternalName(service))
             {
-                return byPort;
+                ExternalNameRoutes.Add(a, domain, own);
+                continue;
             }
 
-            var byVantage = ((int)own[x].Vantage).CompareTo((int)own[y].Vantage);
-            return byVantage != 0 ? byVantage : x.CompareTo(y);
-        });
-        foreach (var i in order)
-        {
-            routes.Add(own[i]);
+            ClusterIpRoutes.Add(a, own);
+            DnsRoutes.Add(a, domain, own);
+            EnvVarRoutes.Add(a, index, own);
+            HeadlessRoutes.Add(a, index, domain, own);
+            NodePortRoutes.Add(a, index, own);
+            LoadBalancerRoutes.Add(a, own);
+            ExternalIpRoutes.Add(a, index, own);
+            HostRoutes.Add(a, index, own);
+            ApiServerProxyRoutes.Add(a, own);
         }
+    }
+
+    /// <summary>About how many routes <paramref name="service"/> gets (exact for the common shapes), to size the result once.</summary>
+    private static int ExpectedRoutes(V1Service service, int nodes)
+    {
+        var ports = Math.Max(service.Spec?.Ports?.Count ?? 1, 1);
+        // ClusterIP (2), DNS names (3), SRV, env var, API-server proxy; headless Services trade the first two for per-pod routes.
+        var perPort = 8;
+        if (ServiceShape.HasNodePorts(service))
+        {
+            perPort += 2 * nodes + (ServiceShape.Type(service) == "LoadBalancer" ? 1 : 0);
+        }
+
+        return ports * perPort;
     }
 
     /// <summary>The Service's ports; an ExternalName Service without ports still gets its CNAME route (port "*").</summary>

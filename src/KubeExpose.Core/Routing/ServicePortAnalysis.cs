@@ -43,6 +43,11 @@ internal sealed class ServicePortAnalysis
 
     public bool HasSelector => Service.Spec?.Selector is { Count: > 0 };
 
+    /// <summary>The Service's virtual IPs (see <see cref="ServiceShape.ClusterIps"/>), read once for the port's route families.</summary>
+    public IReadOnlyList<string> ClusterIps => _clusterIps ??= ServiceShape.ClusterIps(Service);
+
+    private IReadOnlyList<string>? _clusterIps;
+
     /// <summary>Nodes that host at least one ready endpoint of this port (what externalTrafficPolicy Local needs).</summary>
     public IReadOnlySet<string> NodesWithReadyBackend => _nodesWithReadyBackend ??= Backends.Where(b => b.Ready && b.Node is not null).Select(b => b.Node!).ToHashSet();
 
@@ -109,22 +114,28 @@ internal sealed class ServicePortAnalysis
         }
 
         var serving = JudgeTargetPort();
-        var notReady = new List<string>();
-        foreach (var pod in serving)
+        List<string>? notReady = null;
+        for (var i = 0; i < serving.Count; i++)
         {
+            var pod = serving[i];
             if (!PodFacts.IsReady(pod))
             {
-                notReady.Add(PodFacts.Name(pod));
+                (notReady ??= []).Add(PodFacts.Name(pod));
             }
         }
 
-        if (serving.Count > 0 && notReady.Count == serving.Count)
+        if (notReady is null)
+        {
+            return; // The usual case: every serving pod is ready (or none serves, which the target-port check reported).
+        }
+
+        if (notReady.Count == serving.Count)
         {
             Diagnoses.Add(Service.Spec?.PublishNotReadyAddresses == true
                 ? FindingCatalog.PublishNotReady(ns, Name, notReady)
                 : FindingCatalog.NoPodReady(ns, Name, notReady));
         }
-        else if (notReady.Count > 0)
+        else
         {
             Diagnoses.Add(Service.Spec?.PublishNotReadyAddresses == true
                 ? FindingCatalog.PublishNotReady(ns, Name, notReady)
@@ -133,15 +144,44 @@ internal sealed class ServicePortAnalysis
     }
 
     /// <summary>Checks what the selected pods declare for the target port; returns the pods that can serve it.</summary>
-    private List<V1Pod> JudgeTargetPort()
+    private IReadOnlyList<V1Pod> JudgeTargetPort()
     {
         var ns = Namespace;
         var target = Port.TargetPort?.Value ?? Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!int.TryParse(target, out var number))
         {
             // A named targetPort: pods without that name get no endpoint for this port at all.
-            // One lookup per pod: the pods missing the name, and the port each other pod serves it on.
-            var missing = new List<string>();
+            // One lookup per pod: the pods missing the name, and whether any pod serves it on another protocol.
+            List<string>? missing = null;
+            var otherProtocol = false;
+            for (var i = 0; i < SelectedPods.Count; i++)
+            {
+                if (PodFacts.NamedPort(SelectedPods[i], target) is { } named)
+                {
+                    otherProtocol |= (named.Protocol ?? "TCP") != Protocol;
+                }
+                else
+                {
+                    (missing ??= []).Add(PodFacts.Name(SelectedPods[i]));
+                }
+            }
+
+            if (missing is not null && missing.Count == SelectedPods.Count)
+            {
+                Diagnoses.Add(FindingCatalog.NamedPortMissingAll(ns, Name, target, missing));
+                return [];
+            }
+
+            if (missing is not null)
+            {
+                Diagnoses.Add(FindingCatalog.NamedPortMissingSome(ns, Name, target, missing));
+            }
+
+            if (missing is null && !otherProtocol)
+            {
+                return SelectedPods; // The usual case: every selected pod serves the port as declared, no lists needed.
+            }
+
             var targets = new List<(V1Pod Pod, V1ContainerPort Port)>(SelectedPods.Count);
             foreach (var pod in SelectedPods)
             {
@@ -149,21 +189,6 @@ internal sealed class ServicePortAnalysis
                 {
                     targets.Add((pod, named));
                 }
-                else
-                {
-                    missing.Add(PodFacts.Name(pod));
-                }
-            }
-
-            if (missing.Count == SelectedPods.Count)
-            {
-                Diagnoses.Add(FindingCatalog.NamedPortMissingAll(ns, Name, target, missing));
-                return [];
-            }
-
-            if (missing.Count > 0)
-            {
-                Diagnoses.Add(FindingCatalog.NamedPortMissingSome(ns, Name, target, missing));
             }
 
             JudgeProtocol(targets, target);
@@ -192,16 +217,24 @@ internal sealed class ServicePortAnalysis
             JudgeProtocol(matching, target);
         }
 
-        return SelectedPods.ToList();
+        return SelectedPods;
     }
 
     private void JudgeProtocol(List<(V1Pod Pod, V1ContainerPort Port)> targets, string target)
     {
-        var wrong = targets.Where(t => (t.Port.Protocol ?? "TCP") != Protocol).ToList();
-        if (wrong.Count == 0)
+        var protocol = Protocol;
+        var anyWrong = false;
+        foreach (var t in targets)
+        {
+            anyWrong |= (t.Port.Protocol ?? "TCP") != protocol;
+        }
+
+        if (!anyWrong)
         {
             return; // The usual case: skip building the per-pod sets below.
         }
+
+        var wrong = targets.Where(t => (t.Port.Protocol ?? "TCP") != Protocol).ToList();
 
         // For numeric ports a pod may declare the number twice (TCP and UDP); only a pod with no matching protocol is wrong.
         var wrongPods = wrong.Select(t => t.Pod).Distinct()
@@ -228,9 +261,9 @@ internal sealed class ServicePortAnalysis
 
     private bool HasReadyBackend()
     {
-        foreach (var backend in Backends)
+        for (var i = 0; i < Backends.Count; i++)
         {
-            if (backend.Ready)
+            if (Backends[i].Ready)
             {
                 return true;
             }
@@ -246,7 +279,16 @@ internal sealed class ServicePortAnalysis
         var backends = new List<Backend>();
         foreach (var group in index.Endpoints(ns, name))
         {
-            var match = group.Ports.FirstOrDefault(p => p.Name == portName && p.Protocol == protocol);
+            EndpointPortInfo? match = null;
+            foreach (var p in group.Ports)
+            {
+                if (p.Name == portName && p.Protocol == protocol)
+                {
+                    match = p;
+                    break;
+                }
+            }
+
             if (match is null)
             {
                 continue;

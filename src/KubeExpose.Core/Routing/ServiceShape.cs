@@ -19,7 +19,16 @@ internal static class ServiceShape
             return [];
         }
 
-        var ips = s.Spec?.ClusterIPs is { Count: > 0 } list ? list : s.Spec?.ClusterIP is { Length: > 0 } one ? [one] : [];
+        if (s.Spec?.ClusterIPs is not { Count: > 0 } ips)
+        {
+            return s.Spec?.ClusterIP is { Length: > 0 } one && one != "None" ? [one] : [];
+        }
+
+        if (ips is List<string> list && !list.Contains("None"))
+        {
+            return list; // The usual case: the API's own list, shared read-only rather than copied per port.
+        }
+
         var real = new List<string>(ips.Count);
         foreach (var ip in ips)
         {

@@ -4,17 +4,24 @@ namespace KubeExpose.Core.Routing;
 
 /// <summary>
 /// Lookups over a <see cref="ClusterSnapshot"/> built once, so the model stays linear in the size of the cluster:
-/// pods are indexed by namespace and by each label pair, so a selector costs the size of its rarest label's pod set.
+/// pods are indexed by namespace and by label pair, so a selector costs the size of its rarest label's pod set.
 /// </summary>
+/// <remarks>
+/// The label index is built on demand, one (namespace, label key) at a time, the first time a selector asks for that
+/// key there: pods carry many labels (pod-template-hash, chart, version...) that no selector uses, and a model asked
+/// about one Service needs one namespace. Every pod of the namespace is still visited once per key, so a selector
+/// sees exactly the pods an eager index would give it, in snapshot order.
+/// </remarks>
 internal sealed class SnapshotIndex
 {
     private static readonly IReadOnlyList<V1Pod> NoPods = [];
-    private readonly Dictionary<(string Ns, string Key, string Value), List<V1Pod>> _podsByLabel = [];
     private readonly Dictionary<string, List<V1Pod>> _podsByNamespace = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Ns, string Name), List<EndpointGroup>> _endpoints = [];
-    private readonly Dictionary<(string Ns, string Name), V1Service> _services = [];
+    // namespace -> label key -> label value -> pods; strings as keys (not tuples) so lookups hash with the fast ordinal comparer.
+    private readonly Dictionary<string, Dictionary<string, Dictionary<string, List<V1Pod>>>> _podsByLabel = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Ns, string Name), List<EndpointGroup>> _endpoints;
+    private readonly Dictionary<(string Ns, string Name), V1Service> _services;
     private readonly Dictionary<(string Ns, string Name), SecretInfo> _secrets = [];
-    private readonly Dictionary<string, List<(DateTime Created, string Name)>> _linkedPodsByAge = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime[] Created, string[] Names)> _linkedPodsByAge = new(StringComparer.Ordinal);
 
     public SnapshotIndex(ClusterSnapshot snapshot)
     {
@@ -27,24 +34,16 @@ internal sealed class SnapshotIndex
                 continue;
             }
 
-            var ns = pod.Metadata.NamespaceProperty ?? "default";
-            Add(_podsByNamespace, ns, pod);
-            if (pod.Metadata.Labels is null)
-            {
-                continue;
-            }
-
-            foreach (var (key, value) in pod.Metadata.Labels)
-            {
-                Add(_podsByLabel, (ns, key, value), pod);
-            }
+            Add(_podsByNamespace, pod.Metadata.NamespaceProperty ?? "default", pod);
         }
 
+        _endpoints = new(snapshot.Endpoints.Count);
         foreach (var group in snapshot.Endpoints)
         {
             Add(_endpoints, (group.Namespace, group.Service), group);
         }
 
+        _services = new(snapshot.Services.Count);
         foreach (var service in snapshot.Services)
         {
             _services[(service.Metadata.NamespaceProperty ?? "default", service.Metadata.Name)] = service;
@@ -82,26 +81,42 @@ internal sealed class SnapshotIndex
     public IReadOnlyList<V1Pod> PodsIn(string ns) => _podsByNamespace.TryGetValue(ns, out var pods) ? pods : NoPods;
 
     /// <summary>
-    /// The live pods of <paramref name="ns"/> that get Service environment variables (enableServiceLinks not false)
-    /// and were created before <paramref name="created"/>: how many, and the first few by age. A binary search over
-    /// pods sorted once per namespace, so thousands of Services in one namespace stay linear.
+    /// The live pods of <paramref name="ns"/> that get Service environment variables (enableServiceLinks not false),
+    /// oldest first, and how many of them were created before <paramref name="created"/> (they are the first ones).
+    /// A binary search over pods sorted once per namespace, so thousands of Services in one namespace stay linear;
+    /// the names list is shared, not copied per Service.
     /// </summary>
-    public (IReadOnlyList<string> Sample, int Count) PodsWithServiceLinksCreatedBefore(string ns, DateTime created, int sample)
+    public (IReadOnlyList<string> NamesByAge, int OlderCount) PodsWithServiceLinksCreatedBefore(string ns, DateTime created)
     {
         if (!_linkedPodsByAge.TryGetValue(ns, out var sorted))
         {
-            _linkedPodsByAge[ns] = sorted = PodsIn(ns)
-                .Where(p => p.Spec?.EnableServiceLinks != false && p.Metadata.CreationTimestamp is not null)
-                .Select(p => (p.Metadata.CreationTimestamp!.Value, p.Metadata.Name))
-                .OrderBy(p => p.Value).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var linked = new List<(DateTime Created, string Name)>(PodsIn(ns).Count);
+            foreach (var p in PodsIn(ns))
+            {
+                if (p.Spec?.EnableServiceLinks != false && p.Metadata.CreationTimestamp is { } podCreated)
+                {
+                    linked.Add((podCreated, p.Metadata.Name));
+                }
+            }
+
+            // Oldest first, ties by name: the distinct keys make the plain sort deterministic.
+            linked.Sort(static (x, y) => x.Created.CompareTo(y.Created) is var byAge and not 0 ? byAge : string.CompareOrdinal(x.Name, y.Name));
+            var times = new DateTime[linked.Count];
+            var names = new string[linked.Count];
+            for (var i = 0; i < linked.Count; i++)
+            {
+                (times[i], names[i]) = linked[i];
+            }
+
+            _linkedPodsByAge[ns] = sorted = (times, names);
         }
 
         // First index whose creation time is not before the Service's.
-        int lo = 0, hi = sorted.Count;
+        int lo = 0, hi = sorted.Created.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (sorted[mid].Created < created)
+            if (sorted.Created[mid] < created)
             {
                 lo = mid + 1;
             }
@@ -111,16 +126,28 @@ internal sealed class SnapshotIndex
             }
         }
 
-        return (sorted.Take(Math.Min(lo, sample)).Select(p => p.Name).ToList(), lo);
+        return (sorted.Names, lo);
     }
 
     /// <summary>The live pods in <paramref name="ns"/> whose labels contain every pair of <paramref name="selector"/>.</summary>
     public IReadOnlyList<V1Pod> Select(string ns, IDictionary<string, string> selector)
     {
-        List<V1Pod>? smallest = null;
-        foreach (var pair in selector)
+        if (selector is Dictionary<string, string> concrete)
         {
-            if (!_podsByLabel.TryGetValue((ns, pair.Key, pair.Value), out var pods))
+            // The API client's dictionaries: enumerate without boxing an enumerator (this runs once per Service port).
+            return Select(ns, concrete, concrete);
+        }
+
+        return Select(ns, selector, selector);
+    }
+
+    private IReadOnlyList<V1Pod> Select<TPairs>(string ns, TPairs pairs, IDictionary<string, string> selector)
+        where TPairs : IEnumerable<KeyValuePair<string, string>>
+    {
+        List<V1Pod>? smallest = null;
+        foreach (var pair in pairs)
+        {
+            if (!PodsByLabel(ns, pair.Key).TryGetValue(pair.Value, out var pods))
             {
                 return NoPods;
             }
@@ -152,6 +179,32 @@ internal sealed class SnapshotIndex
         }
 
         return selected;
+    }
+
+    /// <summary>The live pods of <paramref name="ns"/> by their value of label <paramref name="key"/>, indexed on first use.</summary>
+    private Dictionary<string, List<V1Pod>> PodsByLabel(string ns, string key)
+    {
+        if (!_podsByLabel.TryGetValue(ns, out var byKey))
+        {
+            _podsByLabel[ns] = byKey = new(StringComparer.Ordinal);
+        }
+
+        if (!byKey.TryGetValue(key, out var byValue))
+        {
+            byKey[key] = byValue = new(StringComparer.Ordinal);
+            if (_podsByNamespace.TryGetValue(ns, out var pods))
+            {
+                foreach (var pod in pods)
+                {
+                    if (pod.Metadata.Labels is { } labels && labels.TryGetValue(key, out var value) && value is not null)
+                    {
+                        Add(byValue, value, pod);
+                    }
+                }
+            }
+        }
+
+        return byValue;
     }
 
     private static bool MatchesAll(IDictionary<string, string> labels, IDictionary<string, string> selector)

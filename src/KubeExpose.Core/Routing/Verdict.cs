@@ -19,14 +19,48 @@ internal static class Verdict
         return status;
     }
 
-    /// <summary>Findings in the order a reader needs them: errors first, then warnings, then notes.</summary>
-    public static IReadOnlyList<Finding> Findings(IReadOnlyList<Diagnosis> diagnoses) => diagnoses.Count switch
+    /// <summary>
+    /// Findings in the order a reader needs them: errors first, then warnings, then notes; equal findings once
+    /// (the first), and within a severity in the order given. What Distinct().OrderByDescending(Severity) gives,
+    /// with plain loops over the handful a route has.
+    /// </summary>
+    public static IReadOnlyList<Finding> Findings(IReadOnlyList<Diagnosis> diagnoses)
     {
-        // Most routes carry no finding or one: skip the sort (this runs once per route, hundreds of thousands of times).
-        0 => [],
-        1 => [diagnoses[0].Finding],
-        _ => diagnoses.Select(d => d.Finding).Distinct().OrderByDescending(f => f.Severity).ToArray(),
-    };
+        switch (diagnoses.Count)
+        {
+            case 0:
+                return [];
+            case 1:
+                return [diagnoses[0].Finding];
+        }
+
+        var distinct = new List<Finding>(diagnoses.Count);
+        for (var i = 0; i < diagnoses.Count; i++)
+        {
+            // Finding equality compares codes before text, so telling different findings apart formats nothing.
+            if (!distinct.Contains(diagnoses[i].Finding))
+            {
+                distinct.Add(diagnoses[i].Finding);
+            }
+        }
+
+        var ordered = distinct.ToArray();
+        for (var i = 1; i < ordered.Length; i++)
+        {
+            // Stable insertion sort, most severe first.
+            var item = ordered[i];
+            var j = i - 1;
+            while (j >= 0 && ordered[j].Severity < item.Severity)
+            {
+                ordered[j + 1] = ordered[j];
+                j--;
+            }
+
+            ordered[j + 1] = item;
+        }
+
+        return ordered;
+    }
 
     private static int Rank(RouteStatus status) => status switch
     {
