@@ -12,7 +12,7 @@ internal static class EngineServerSettings
     /// <summary>KUBEEXPOSE_PLUGIN_SERVER: <c>off</c> never uses it, <c>on</c> always; unset means on, except under CI.</summary>
     public const string SwitchVariable = "KUBEEXPOSE_PLUGIN_SERVER";
 
-    /// <summary>KUBEEXPOSE_PLUGIN_SERVER_DIR: where the socket goes (default $XDG_RUNTIME_DIR/kubeexpose or /tmp/kubeexpose-UID).</summary>
+    /// <summary>KUBEEXPOSE_PLUGIN_SERVER_DIR: where the socket goes (default $XDG_RUNTIME_DIR/kubeexpose or $TMPDIR/kubeexpose-UID).</summary>
     public const string DirectoryVariable = "KUBEEXPOSE_PLUGIN_SERVER_DIR";
 
     /// <summary>KUBEEXPOSE_PLUGIN_SERVER_IDLE: seconds without a call before the server exits (default 600).</summary>
@@ -50,7 +50,7 @@ internal static class EngineServerSettings
 
             return Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime
                 ? Path.Combine(runtime, "kubeexpose")
-                : Path.Combine(Path.GetTempPath(), $"kubeexpose-{Environment.UserName}");
+                : Path.Combine(Path.GetTempPath(), $"kubeexpose-{PeerCredentials.EffectiveUserId}");
         }
     }
 

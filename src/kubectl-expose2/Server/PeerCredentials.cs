@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace KubeExpose.Plugin.Server;
 
@@ -19,7 +18,7 @@ internal static class PeerCredentials
         try
         {
             return socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials) == 12 &&
-                   BitConverter.ToUInt32(credentials[4..8]) == GetEffectiveUserId();
+                   BitConverter.ToUInt32(credentials[4..8]) == EffectiveUserId;
         }
         catch (SocketException)
         {
@@ -27,6 +26,23 @@ internal static class PeerCredentials
         }
     }
 
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint GetEffectiveUserId();
+    /// <summary>
+    /// This process's effective uid, from /proc/self/status ("Uid: real effective saved fs"): no user-database lookup
+    /// and no native library probing in a call whose whole point is to start fast.
+    /// </summary>
+    public static uint EffectiveUserId { get; } = ReadEffectiveUserId();
+
+    private static uint ReadEffectiveUserId()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("Uid:", StringComparison.Ordinal))
+            {
+                var fields = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+                return uint.Parse(fields[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new IOException("/proc/self/status has no Uid line");
+    }
 }
