@@ -15,11 +15,16 @@ internal static class ClusterFactsReader
 {
     private static readonly TimeSpan StalePendingAfter = TimeSpan.FromMinutes(2);
 
-    public static async Task<ClusterFacts> ReadAsync(IKubernetes client, string ns, string serviceName, string? tlsSecret,
+    /// <summary>
+    /// Reads the facts this request can use: a plain ClusterIP, headless or ExternalName Service needs no cluster-wide
+    /// Service list (load balancers, node ports) and no IngressClasses, so those calls are not made for it.
+    /// </summary>
+    public static async Task<ClusterFacts> ReadAsync(IKubernetes client, string ns, ExposureRequest request,
         IProgress<string>? progress, CancellationToken ct)
     {
+        var tlsSecret = request.TlsSecret;
         progress?.Report("Reading Services, IngressClasses and the TLS Secret");
-        var services = await ReadServicesAsync(client, ns, ct).ConfigureAwait(false);
+        var services = NeedsServices(request) ? await ReadServicesAsync(client, ns, ct).ConfigureAwait(false) : [];
         ColdPathTiming.Mark("facts: services listed");
         var lb = services.FirstOrDefault(s => s.Spec?.Type == "LoadBalancer" && s.Status?.LoadBalancer?.Ingress is { Count: > 0 });
         // A provisioner answers within seconds; one that has not for this long is not running (any more).
@@ -37,19 +42,9 @@ internal static class ClusterFactsReader
             }
         }
 
-        IReadOnlyList<IngressClassFact> classes = [];
-        var classesReadable = true;
-        try
-        {
-            var list = await client.NetworkingV1.ListIngressClassAsync(cancellationToken: ct).ConfigureAwait(false);
-            classes = list.Items.Select(c => new IngressClassFact(c.Metadata.Name,
-                c.Metadata.Annotations?.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var d) == true && d == "true",
-                c.Spec?.Controller)).ToList();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
-        {
-            classesReadable = false;
-        }
+        var (classes, classesReadable) = NeedsIngressClasses(request)
+            ? await ReadIngressClassesAsync(client, ct).ConfigureAwait(false)
+            : ((IReadOnlyList<IngressClassFact>)[], true);
 
         string? secretType = null;
         if (tlsSecret is not null)
@@ -76,8 +71,35 @@ internal static class ClusterFactsReader
             IngressClassesReadable = classesReadable,
             NodePortsInUse = inUse,
             TlsSecretType = secretType,
-            ServiceExists = services.Any(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == serviceName),
         };
+    }
+
+    // Load balancers (for -External's choice) and node ports in use matter only to Services that get node ports.
+    private static bool NeedsServices(ExposureRequest request) =>
+        request.External || request.NodePorts is { Count: > 0 } || request.LoadBalancerClass is not null ||
+        request.LoadBalancerSourceRanges is { Count: > 0 } || request.ExternalTrafficPolicy is not null ||
+        (request.Type is not null && !WithoutNodePorts.Contains(request.Type));
+
+    private static readonly HashSet<string> WithoutNodePorts = new(StringComparer.OrdinalIgnoreCase) { "ClusterIP", "Headless", "ExternalName" };
+
+    private static bool NeedsIngressClasses(ExposureRequest request) =>
+        request.External || request.Ingress || request.IngressClass is not null || request.IngressHosts is { Count: > 0 } ||
+        request.IngressPath is not null || request.TlsSecret is not null;
+
+    // Readable false when RBAC (or an old API server) hides them; the decision then says so.
+    private static async Task<(IReadOnlyList<IngressClassFact> Classes, bool Readable)> ReadIngressClassesAsync(IKubernetes client, CancellationToken ct)
+    {
+        try
+        {
+            var list = await client.NetworkingV1.ListIngressClassAsync(cancellationToken: ct).ConfigureAwait(false);
+            return (list.Items.Select(c => new IngressClassFact(c.Metadata.Name,
+                c.Metadata.Annotations?.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var d) == true && d == "true",
+                c.Spec?.Controller)).ToList(), true);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+        {
+            return ([], false);
+        }
     }
 
     private static async Task<IList<V1Service>> ReadServicesAsync(IKubernetes client, string ns, CancellationToken ct)

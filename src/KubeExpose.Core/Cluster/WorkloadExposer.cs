@@ -18,11 +18,10 @@ public static class WorkloadExposer
     {
         var ns = request.Namespace ?? session.Namespace;
         progress?.Report($"Reading {request.Workload} in namespace {ns}");
-        // The facts do not depend on the workload (the Service's name is the target's name unless given), so both are
-        // read at once: on a cold start each first request costs a round trip plus JSON set-up, and this halves that.
-        var serviceName = request.ServiceName ?? KubeNames.ServiceNameFor(request.Workload.Name);
+        // The facts do not depend on the workload, so both are read at once: on a cold start each first request costs a
+        // round trip plus JSON set-up, and this halves that.
         var reading = WorkloadReader.ReadAsync(session.Client, ns, request.Workload, ct);
-        var factsReading = ClusterFactsReader.ReadAsync(session.Client, ns, serviceName, request.TlsSecret, progress, ct);
+        var factsReading = ClusterFactsReader.ReadAsync(session.Client, ns, request, progress, ct);
         Workload workload;
         try
         {

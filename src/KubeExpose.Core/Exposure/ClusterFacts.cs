@@ -27,9 +27,6 @@ public sealed record ClusterFacts
 
     /// <summary>The type of the Secret named by -TlsSecret, or null when it does not exist.</summary>
     public string? TlsSecretType { get; init; }
-
-    /// <summary>The Service with the planned name, if it exists already (to keep its node ports and know it is an update).</summary>
-    public bool ServiceExists { get; init; }
 }
 
 /// <summary>One IngressClass.</summary>
