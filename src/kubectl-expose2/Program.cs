@@ -2,17 +2,11 @@ using System.Text;
 using KubeExpose.Plugin;
 using KubeExpose.Plugin.Server;
 
+// The engine host. kubectl runs the launcher `kubectl-expose2`, which hands calls to a warm engine server when one
+// listens and otherwise replaces itself with this executable, which runs the call in-process.
 if (args is [EngineServer.Flag])
 {
     return EngineServer.Run();
-}
-
-// A warm engine server (started by an earlier call) answers in a fraction of the engine's start-up.
-var served = EngineClient.TryRun(args, out var servedCode);
-if (served == ServedOutcome.Served)
-{
-    Timing.Mark("served by the engine server");
-    return servedCode;
 }
 
 PluginApp.OptOutOfTelemetry();
@@ -20,7 +14,7 @@ Console.OutputEncoding = new UTF8Encoding(false);
 var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
 var code = PluginApp.Run(args, stdout, Console.Error);
 stdout.Flush();
-if (served == ServedOutcome.NoServer && EngineServer.Serves(args))
+if (Environment.GetEnvironmentVariable(EngineServerSettings.StartVariable) == "1" && EngineServer.Serves(args))
 {
     EngineLauncher.StartInBackground();
 }

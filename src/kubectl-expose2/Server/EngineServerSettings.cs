@@ -18,6 +18,16 @@ internal static class EngineServerSettings
     /// <summary>KUBEEXPOSE_PLUGIN_SERVER_IDLE: seconds without a call before the server exits (default 600).</summary>
     public const string IdleVariable = "KUBEEXPOSE_PLUGIN_SERVER_IDLE";
 
+    /// <summary>Set by the launcher for the engine host when no server listens: start one after this call.</summary>
+    public const string StartVariable = "KUBEEXPOSE_PLUGIN_SERVER_START";
+
+    /// <summary>
+    /// The folder of the plugin's files (the launcher kubectl-expose2, the engine host, the module): the running
+    /// executable's, with symbolic links resolved (an installed plugin is a link in ~/.local/bin).
+    /// </summary>
+    public static string PluginFolder =>
+        Path.GetDirectoryName(Environment.ProcessPath is { } path ? Path.GetFullPath(ResolveLinks(path)) : AppContext.BaseDirectory)!;
+
     /// <summary>
     /// On by default for people at a terminal; off by default under CI (the CI variable), where a process that outlives
     /// the step surprises more than a second of start-up costs. Linux only: access control relies on the peer's uid
@@ -87,11 +97,12 @@ internal static class EngineServerSettings
         }
     }
 
-    // The executable and the module it imports: a rebuilt or reinstalled plugin gets a new server.
+    // The launcher, the engine host and the module, as both ends see them: a rebuilt or reinstalled plugin gets a new server.
     private static string Fingerprint()
     {
+        var folder = PluginFolder;
         var identity = new StringBuilder();
-        foreach (var file in new[] { Environment.ProcessPath ?? "", typeof(EngineServerSettings).Assembly.Location, ModuleDll() })
+        foreach (var file in new[] { Path.Combine(folder, "kubectl-expose2"), Path.Combine(folder, "KubeExpose.Plugin.dll"), ModuleDll(folder) })
         {
             identity.Append(file).Append('|');
             if (File.Exists(file))
@@ -110,8 +121,11 @@ internal static class EngineServerSettings
         return hash.ToString("x16");
     }
 
-    private static string ModuleDll() =>
+    private static string ModuleDll(string folder) =>
         Path.Combine(Environment.GetEnvironmentVariable("KUBEEXPOSE_PLUGIN_MODULE") is { Length: > 0 } overridden
             ? overridden
-            : Path.Combine(AppContext.BaseDirectory, "KubeExpose"), "KubeExpose.dll");
+            : Path.Combine(folder, "KubeExpose"), "KubeExpose.dll");
+
+    private static string ResolveLinks(string path) =>
+        File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 }

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using KubeExpose.Plugin.Server;
 
-namespace KubeExpose.Plugin.Server;
+namespace KubeExpose.Plugin.Launcher;
 
 /// <summary>How a call went when offered to the warm engine server.</summary>
 internal enum ServedOutcome
