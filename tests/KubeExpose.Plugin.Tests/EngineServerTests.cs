@@ -36,11 +36,12 @@ public sealed class EngineServerTests : IDisposable
     [InlineData(new[] { "test", "127.0.0.1:1" }, true)]
     [InlineData(new[] { "tunnel", "deploy/web", "8080:80" }, false)]
     [InlineData(new[] { "proxy" }, false)]
-    [InlineData(new[] { "--help" }, false)]
-    [InlineData(new[] { "--version" }, false)]
+    [InlineData(new[] { "tunnel", "--help" }, true)]
+    [InlineData(new[] { "--help" }, true)]
+    [InlineData(new[] { "--version" }, true)]
     [InlineData(new[] { "__complete", "reach", "" }, true)]
-    [InlineData(new[] { "reach", "svc/web", "--no-such-flag" }, false)]
-    public void Only_short_lived_subcommands_and_completion_are_served(string[] args, bool served) =>
+    [InlineData(new[] { "reach", "svc/web", "--no-such-flag" }, true)]
+    public void All_but_the_foreground_subcommands_are_served(string[] args, bool served) =>
         Assert.Equal(served, EngineServer.Serves(args));
 
     [Fact]
@@ -121,12 +122,22 @@ public sealed class EngineServerTests : IDisposable
         Assert.Equal(completeInProcess.Output, completeServed.Output);
         Assert.Contains("--fail-on", completeServed.Output, StringComparison.Ordinal);
 
-        // Usage errors and foreground subcommands are still answered, in-process.
-        var usage = PluginProcess.Run(Env(), "reach", "svc/web", "--no-such-flag");
-        Assert.Equal(2, usage.ExitCode);
-        var help = PluginProcess.Run(Env(), "--help");
-        Assert.Equal(0, help.ExitCode);
-        Assert.DoesNotContain("served by the engine server", help.Error, StringComparison.Ordinal);
+        // Usage errors, help and version answer as in-process.
+        foreach (var args in new[] { new[] { "reach", "svc/web", "--no-such-flag" }, ["--help"], ["--version"] })
+        {
+            var own = PluginProcess.Run(args);
+            var served = PluginProcess.Run(Env(), args);
+            Assert.Contains("served by the engine server", served.Error, StringComparison.Ordinal);
+            Assert.Equal(own.ExitCode, served.ExitCode);
+            Assert.Equal(own.Output, served.Output);
+            Assert.Equal(Lines(own.Error), Lines(served.Error));
+        }
+
+        // A foreground subcommand is not served: the engine host runs it (here it stops at the missing kubeconfig).
+        var tunnel = PluginProcess.Run(Env(), "tunnel", "deploy/web", "8080:80", "--kubeconfig", missing);
+        Assert.Equal(1, tunnel.ExitCode);
+        Assert.Contains($"'{missing}' does not exist", tunnel.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("served by the engine server", tunnel.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,19 +24,18 @@ internal static class EngineServer
     private static readonly SpareRunspaces Spares = new();
 
     /// <summary>
-    /// Whether the server runs these arguments: the short-lived subcommands and tab completion; tunnel and proxy stay in
-    /// the foreground of their own process, and help, version and usage errors need no engine.
+    /// Whether the server runs these arguments: everything but tunnel and proxy, which stay in the foreground of their
+    /// own process until Ctrl+C. Help, version and usage errors need no engine but are answered faster here too.
     /// </summary>
     public static bool Serves(IReadOnlyList<string> args)
     {
         try
         {
-            return ArgumentMapper.Map(args) is InvokeRequest { Subcommand: Subcommand.Expose or Subcommand.Reach or Subcommand.Test }
-                or CompleteRequest;
+            return ArgumentMapper.Map(args) is not InvokeRequest { Subcommand: Subcommand.Tunnel or Subcommand.Proxy };
         }
         catch (UsageException)
         {
-            return false;
+            return true;
         }
     }
 
