@@ -7,8 +7,10 @@ namespace KubeExpose.Core.Tunnels;
 /// Encodes the name/value header blocks of one SPDY connection's SYN_STREAM frames. SPDY wants them in one zlib stream
 /// per direction and connection, primed with SPDY's dictionary. A zlib stream made only of stored (uncompressed)
 /// deflate blocks is a valid such stream: it never refers to the dictionary, so it needs no FDICT flag (Go's
-/// zlib.NewReaderDict, used by spdystream, accepts a stream without it), and every block ends on a byte boundary, as a
-/// sync flush would. Port-forward headers are three short pairs per stream, so compressing them would gain nothing.
+/// zlib.NewReaderDict, used by spdystream, accepts a stream without it). Each block of headers ends with an empty
+/// stored block, exactly as a zlib sync flush does: Go's inflater hands out a stored block's bytes only when it meets
+/// the next block, and the server must not need the next frame to read this one. Port-forward headers are three
+/// short pairs per stream, so compressing them would gain nothing.
 /// </summary>
 internal sealed class SpdyHeaderBlock
 {
@@ -20,7 +22,7 @@ internal sealed class SpdyHeaderBlock
     {
         var raw = Serialize(headers);
         var blocks = (raw.Length + MaxStoredBlock - 1) / MaxStoredBlock;
-        var output = new byte[(_started ? 0 : 2) + raw.Length + (Math.Max(blocks, 1) * 5)];
+        var output = new byte[(_started ? 0 : 2) + raw.Length + (Math.Max(blocks, 1) * 5) + 5];
         var at = 0;
         if (!_started)
         {
@@ -44,6 +46,12 @@ internal sealed class SpdyHeaderBlock
         }
         while (offset < raw.Length);
 
+        // The sync-flush marker: an empty stored block (length 0, one's complement 0xFFFF).
+        output[at++] = 0x00;
+        output[at++] = 0x00;
+        output[at++] = 0x00;
+        output[at++] = 0xFF;
+        output[at++] = 0xFF;
         return output;
     }
 
