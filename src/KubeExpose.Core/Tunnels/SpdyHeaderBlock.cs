@@ -77,7 +77,10 @@ internal sealed class SpdyHeaderBlock
     }
 
     /// <summary>Reads an uncompressed header block back (tests, diagnostics); SPDY joins repeated values with NUL.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> raw)
+    public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> raw) => Parse(raw, out _);
+
+    /// <summary>Reads one uncompressed header block from the start of <paramref name="raw"/>; says how long it was.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> raw, out int consumed)
     {
         var count = BinaryPrimitives.ReadInt32BigEndian(raw);
         var at = 4;
@@ -89,6 +92,7 @@ internal sealed class SpdyHeaderBlock
             headers.Add(new(name, value));
         }
 
+        consumed = at;
         return headers;
     }
 

@@ -135,7 +135,7 @@ internal sealed class SpdyPortForward : IAsyncDisposable
     public static async Task<string?> PumpAsync(StreamPair pair, Socket client, Tunnel tunnel, CancellationToken cancellation)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var errorText = pair.Error.ReadAllTextAsync(linked.Token);
+        var errorText = pair.Error.ReadAllTextAsync(cancellation); // outlives the pumps: the reason may come last
         _ = WatchReplyAsync(pair, linked.Token);
         var upstream = LocalToPodAsync(pair.Data, client, tunnel, linked.Token);
         var downstream = pair.Data.CopyToAsync(client, n => tunnel.AddBytesOut(n), linked.Token);
