@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace KubeExpose.Core.Tunnels;
 
@@ -24,6 +26,9 @@ internal sealed class SpdyPortForward : IAsyncDisposable
 
     /// <summary>After the pod side ends, how long the error stream may take to say why (it normally follows at once).</summary>
     private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Data sent this shortly before the server ended a stream may have reached it after nothing read it.</summary>
+    private static readonly TimeSpan CrossingWindow = TimeSpan.FromMilliseconds(50);
 
     private readonly ClusterTransport _transport;
     private readonly string _namespace;
@@ -137,7 +142,8 @@ internal sealed class SpdyPortForward : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var errorText = pair.Error.ReadAllTextAsync(cancellation); // outlives the pumps: the reason may come last
         _ = WatchReplyAsync(pair, linked.Token);
-        var upstream = LocalToPodAsync(pair.Data, client, tunnel, linked.Token);
+        var lastSent = new StrongBox<long>();
+        var upstream = LocalToPodAsync(pair.Data, client, tunnel, lastSent, linked.Token);
         var downstream = pair.Data.CopyToAsync(client, n => tunnel.AddBytesOut(n), linked.Token);
         string? failure = null;
         try
@@ -209,11 +215,23 @@ internal sealed class SpdyPortForward : IAsyncDisposable
             pair.Error.Discard();
         }
 
+        // The CRI streaming server reads a connection's frames in five queues by stream id and hands a stream's data
+        // to whoever reads that stream, waiting until someone does. Data that reached it after its end of the stream
+        // was done (a refused port, or a pod that closed while we were still sending) is never read, and that queue
+        // stops for good. The connection is then left to its open streams, and new ones go to a new connection.
+        var sent = Volatile.Read(ref lastSent.Value);
+        var ended = pair.Data.RemoteClosedAt;
+        if (sent != 0 && ended != 0 && (!string.IsNullOrWhiteSpace(error)
+            || (pair.Data.RemoteEndedFirst && (sent > ended || Stopwatch.GetElapsedTime(sent, ended) < CrossingWindow))))
+        {
+            pair.Session.MarkUnusable("data may have reached a stream the server no longer reads");
+        }
+
         return string.IsNullOrWhiteSpace(error) ? failure : error;
     }
 
     // Returns true when the local client ended its side cleanly (EOF, passed on as FIN), false when it broke.
-    private static async Task<bool> LocalToPodAsync(SpdyStream data, Socket client, Tunnel tunnel, CancellationToken cancellation)
+    private static async Task<bool> LocalToPodAsync(SpdyStream data, Socket client, Tunnel tunnel, StrongBox<long> lastSent, CancellationToken cancellation)
     {
         var frame = ArrayPool<byte>.Shared.Rent(SpdyFrames.HeaderSize + LocalReadSize);
         try
@@ -242,6 +260,7 @@ internal sealed class SpdyPortForward : IAsyncDisposable
                     return true;
                 }
 
+                Volatile.Write(ref lastSent.Value, Stopwatch.GetTimestamp());
                 await data.WriteAsync(frame, read, cancellation).ConfigureAwait(false);
                 tunnel.AddBytesIn(read);
             }

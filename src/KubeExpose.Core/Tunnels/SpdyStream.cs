@@ -46,6 +46,14 @@ internal sealed class SpdyStream
 
     public bool LocalClosed => Volatile.Read(ref _localClosed) != 0;
 
+    /// <summary>When (<see cref="System.Diagnostics.Stopwatch"/> ticks) the server's side ended; 0 while it is open.</summary>
+    public long RemoteClosedAt => Volatile.Read(ref _remoteClosedAt);
+
+    private long _remoteClosedAt;
+
+    /// <summary>The server ended its side while ours was still open (not in answer to our FIN).</summary>
+    public bool RemoteEndedFirst { get; private set; }
+
     private readonly record struct Chunk(byte[] Buffer, int Length);
 
     // ---- called by the connection's reader loop (one caller at a time) ----
@@ -85,6 +93,8 @@ internal sealed class SpdyStream
             return;
         }
 
+        RemoteEndedFirst = !LocalClosed;
+        Volatile.Write(ref _remoteClosedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         _inbound.Writer.TryComplete(failure is null ? null : new IOException(failure));
         if (failure is not null)
         {

@@ -132,6 +132,12 @@ public sealed class SpdyConnectionTests
         var streams = await connection.OpenStreamsAsync(PortForwardPair, CancellationToken.None);
         var pump = SpdyPortForward.PumpAsync(new SpdyPortForward.StreamPair(connection, streams[0], streams[1]), tunnelSide, tunnel, CancellationToken.None);
 
+        // The client speaks first; the request goes out before the pod's refusal is known.
+        await app.SendAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+        await peer.ReadFrameAsync();
+        await peer.ReadFrameAsync();
+        Assert.Equal(3u, (await peer.ReadFrameAsync()).StreamId);
+
         // As the CRI streaming server does on a refused dial: the data stream ends first, then the error text.
         await peer.SendReplyAsync(1);
         await peer.SendReplyAsync(3);
@@ -139,6 +145,9 @@ public sealed class SpdyConnectionTests
         await peer.SendDataAsync(1, "failed to connect to localhost:81: connection refused"u8.ToArray(), fin: true);
         Assert.Equal("", await ReadToEndAsync(app));
         Assert.Equal("failed to connect to localhost:81: connection refused", await pump.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The server never read that request: its frame queue for the stream is stuck, so no new streams go here.
+        Assert.False(connection.IsUsable);
     }
 
     private static async Task<(Socket App, Socket TunnelSide)> SocketPairAsync()
