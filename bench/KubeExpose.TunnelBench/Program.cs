@@ -5,7 +5,8 @@ using KubeExpose.Core.Cluster;
 using KubeExpose.Core.Tunnels;
 
 // Start-KubeProxyTunnel's engine against kubectl port-forward (throughput, connection setup) and kubectl proxy
-// (requests per second), measured alternately in one run on the local cluster (tests/e2e/cluster.sh up).
+// (requests per second), measured alternately in one run on the local cluster (tests/e2e/cluster.sh up); then how
+// soon a replaced pod serves the next connection (PodReplacementBench).
 // Usage: dotnet run -c Release --project bench/KubeExpose.TunnelBench -- [--mib 64] [--runs 3] [--connections 50] [--requests 400]
 var mib = Option("--mib", 64);
 var runs = Option("--runs", 3);
@@ -89,6 +90,7 @@ try
 
     var kubectlSetup = Setup(kubectlUrl);
     var oursSetup = Setup(oursUrl);
+    var protocol = ours.Protocol;
     await ours.StopAsync();
 
     // API proxy: the same keep-alive GETs with 8 clients in parallel.
@@ -117,10 +119,15 @@ try
 
     await proxy.StopAsync();
 
+    // Pod replacement: the next connection served by the new pod, measured from the moment it is Ready.
+    var (gapMs, oldPod, newPod) = await PodReplacementBench.MeasureAsync(kubeconfig, ns, a => Kubectl(a));
+
+    Console.WriteLine($"KubeExpose port-forward protocol: {protocol}");
     Console.WriteLine($"port-forward throughput, {mib} MiB download x{runs} (median MB/s): kubectl {Median(kubectlMbs):F1}, KubeExpose {Median(oursMbs):F1}, ratio {Median(oursMbs) / Median(kubectlMbs):F2}x (goal >= 1.5x)");
     Console.WriteLine($"client-side CPU per {mib} MiB (s, includes the in-process download): kubectl path {kubectlCpu / runs:F2}, KubeExpose path {oursCpu / runs:F2}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     Console.WriteLine($"port-forward connection setup + tiny GET, mean of {connections} (ms): kubectl {kubectlSetup:F1}, KubeExpose {oursSetup:F1}, ratio {kubectlSetup / oursSetup:F2}x faster");
     Console.WriteLine($"API proxy GET {path}, {requests} requests x{runs}, 8 parallel (median req/s): kubectl proxy {Median(kubectlRps):F0}, KubeExpose {Median(oursRps):F0}, ratio {Median(oursRps) / Median(kubectlRps):F2}x (goal >= 1.0x)");
+    Console.WriteLine($"pod replacement: first connection served by the new pod {newPod} {gapMs:F0} ms after a watch saw it Ready (old pod {oldPod}; #7 asks for <= 2000 ms)");
     return 0;
 }
 finally
