@@ -53,7 +53,7 @@ internal sealed class SpdyPortForward : IAsyncDisposable
     public async Task<SpdyConnection> SessionAsync(PodBackend pod, CancellationToken cancellation)
     {
         var key = Key(pod);
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
             var dial = _sessions.GetOrAdd(key, _ => DialAsync(pod));
             var session = await dial.WaitAsync(cancellation).ConfigureAwait(false);
@@ -65,6 +65,12 @@ internal sealed class SpdyPortForward : IAsyncDisposable
             if (_sessions.TryRemove(new KeyValuePair<string, Task<SpdyConnection>>(key, dial)))
             {
                 session.Retire();
+            }
+
+            // A connection that is unusable as soon as it is made: let the caller's backoff decide when to try again.
+            if (attempt > 0)
+            {
+                throw new IOException($"the SPDY connection to pod {pod.Name} ended at once: {session.UnusableReason}");
             }
         }
     }
