@@ -75,15 +75,20 @@ try
     // download alone is not separable, so both figures include the same in-process download; kubectl's own CPU is added.
     var self = Process.GetCurrentProcess();
     double kubectlCpu = 0, oursCpu = 0;
+    Dictionary<string, double> kubectlPath = [], oursPath = [];
     for (var r = 0; r < runs; r++)
     {
         var before = self.TotalProcessorTime + kubectlForward.Cpu;
+        var snapBefore = ProcessCpu.Snapshot();
         kubectlMbs.AddRange(Throughput(kubectlUrl).Take(1));
         self.Refresh();
         var middle = self.TotalProcessorTime + kubectlForward.Cpu;
+        var snapMiddle = ProcessCpu.Snapshot();
         oursMbs.AddRange(Throughput(oursUrl).Take(1));
         self.Refresh();
         var after = self.TotalProcessorTime + kubectlForward.Cpu;
+        ProcessCpu.Add(kubectlPath, snapBefore, snapMiddle);
+        ProcessCpu.Add(oursPath, snapMiddle, ProcessCpu.Snapshot());
         kubectlCpu += (middle - before).TotalSeconds;
         oursCpu += (after - middle).TotalSeconds;
     }
@@ -125,6 +130,8 @@ try
     Console.WriteLine($"KubeExpose port-forward protocol: {protocol}");
     Console.WriteLine($"port-forward throughput, {mib} MiB download x{runs} (median MB/s): kubectl {Median(kubectlMbs):F1}, KubeExpose {Median(oursMbs):F1}, ratio {Median(oursMbs) / Median(kubectlMbs):F2}x (goal >= 1.5x)");
     Console.WriteLine($"client-side CPU per {mib} MiB (s, includes the in-process download): kubectl path {kubectlCpu / runs:F2}, KubeExpose path {oursCpu / runs:F2}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+    Console.WriteLine($"CPU seconds per {mib} MiB by process, kubectl path: {ProcessCpu.Format(kubectlPath, runs)}");
+    Console.WriteLine($"CPU seconds per {mib} MiB by process, KubeExpose path: {ProcessCpu.Format(oursPath, runs)}");
     Console.WriteLine($"port-forward connection setup + tiny GET, mean of {connections} (ms): kubectl {kubectlSetup:F1}, KubeExpose {oursSetup:F1}, ratio {kubectlSetup / oursSetup:F2}x faster");
     Console.WriteLine($"API proxy GET {path}, {requests} requests x{runs}, 8 parallel (median req/s): kubectl proxy {Median(kubectlRps):F0}, KubeExpose {Median(oursRps):F0}, ratio {Median(oursRps) / Median(kubectlRps):F2}x (goal >= 1.0x)");
     Console.WriteLine($"pod replacement: first connection served by the new pod {newPod} {gapMs:F0} ms after a watch saw it Ready (old pod {oldPod}; #7 asks for <= 2000 ms)");
