@@ -33,7 +33,8 @@ internal sealed class SpdyPortForward : IAsyncDisposable
     private readonly ClusterTransport _transport;
     private readonly string _namespace;
     private readonly CancellationToken _lifetime;
-    private readonly ConcurrentDictionary<string, Task<SpdyConnection>> _sessions = new(StringComparer.Ordinal);
+    // Lazy, so that a dial runs once per entry: GetOrAdd may build a value it then throws away.
+    private readonly ConcurrentDictionary<string, Lazy<Task<SpdyConnection>>> _sessions = new(StringComparer.Ordinal);
     private long _requestId;
 
     public SpdyPortForward(ClusterTransport transport, string @namespace, CancellationToken lifetime)
@@ -55,14 +56,14 @@ internal sealed class SpdyPortForward : IAsyncDisposable
         var key = Key(pod);
         for (var attempt = 0; ; attempt++)
         {
-            var dial = _sessions.GetOrAdd(key, _ => DialAsync(pod));
-            var session = await dial.WaitAsync(cancellation).ConfigureAwait(false);
+            var entry = _sessions.GetOrAdd(key, _ => Dialler(pod));
+            var session = await entry.Value.WaitAsync(cancellation).ConfigureAwait(false);
             if (session.IsUsable)
             {
                 return session;
             }
 
-            if (_sessions.TryRemove(new KeyValuePair<string, Task<SpdyConnection>>(key, dial)))
+            if (_sessions.TryRemove(new KeyValuePair<string, Lazy<Task<SpdyConnection>>>(key, entry)))
             {
                 session.Retire();
             }
@@ -75,14 +76,19 @@ internal sealed class SpdyPortForward : IAsyncDisposable
         }
     }
 
-    private Task<SpdyConnection> DialAsync(PodBackend pod)
+    private Lazy<Task<SpdyConnection>> Dialler(PodBackend pod)
     {
         var key = Key(pod);
-        var dial = SpdyUpgrade.ConnectAsync(_transport, _namespace, pod.Name, UpgradeTimeout, _lifetime);
-        // A failed dial is not cached: the next connection tries again (after the tunnel's backoff).
-        _ = dial.ContinueWith(t => _sessions.TryRemove(new KeyValuePair<string, Task<SpdyConnection>>(key, t)),
-            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return dial;
+        Lazy<Task<SpdyConnection>>? entry = null;
+        entry = new Lazy<Task<SpdyConnection>>(() =>
+        {
+            var dial = SpdyUpgrade.ConnectAsync(_transport, _namespace, pod.Name, UpgradeTimeout, _lifetime);
+            // A failed dial is not cached: the next connection tries again (after the tunnel's backoff).
+            _ = dial.ContinueWith(_ => _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<SpdyConnection>>>(key, entry!)),
+                CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+            return dial;
+        });
+        return entry;
     }
 
     /// <summary>
@@ -92,11 +98,11 @@ internal sealed class SpdyPortForward : IAsyncDisposable
     public void Retain(IReadOnlyList<PodBackend> pods, int warmAtMost = 16)
     {
         var keep = pods.Select(Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, dial) in _sessions)
+        foreach (var (key, entry) in _sessions)
         {
-            if (!keep.Contains(key) && _sessions.TryRemove(new KeyValuePair<string, Task<SpdyConnection>>(key, dial)))
+            if (!keep.Contains(key) && _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<SpdyConnection>>>(key, entry)))
             {
-                _ = dial.ContinueWith(t => t.Result.Retire(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                _ = entry.Value.ContinueWith(t => t.Result.Retire(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             }
         }
 
@@ -104,7 +110,7 @@ internal sealed class SpdyPortForward : IAsyncDisposable
         {
             if (!_lifetime.IsCancellationRequested)
             {
-                _sessions.GetOrAdd(Key(pod), _ => DialAsync(pod));
+                _ = _sessions.GetOrAdd(Key(pod), _ => Dialler(pod)).Value;
             }
         }
     }
@@ -306,12 +312,12 @@ internal sealed class SpdyPortForward : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (key, dial) in _sessions)
+        foreach (var (key, entry) in _sessions)
         {
-            _sessions.TryRemove(new KeyValuePair<string, Task<SpdyConnection>>(key, dial));
+            _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<SpdyConnection>>>(key, entry));
             try
             {
-                await (await dial.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                await (await entry.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {
