@@ -166,6 +166,38 @@ public sealed class TunnelE2ETests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Wait_keeps_the_tunnel_in_the_foreground_until_ctrl_c_then_stops_it()
+    {
+        _cluster.Require();
+        var ns = Namespace("tun-wait");
+        _cluster.DeployWeb(ns, "web");
+        var host = Host();
+        using var ps = PowerShell.Create();
+        ps.Runspace = host.Runspace;
+        ps.AddScript($"Start-KubeProxyTunnel deploy/web :80 -Namespace {ns} -Wait");
+        var output = new PSDataCollection<PSObject>();
+        var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+
+        // The tunnel object comes out once it is Ready, while the command stays in the foreground.
+        ClusterFixture.WaitFor(() => output.Count > 0 || running.IsCompleted, TimeSpan.FromSeconds(120), "the tunnel object from -Wait");
+        Assert.False(running.IsCompleted); // (enumerating the running pipeline's streams here would block)
+        var tunnel = output[0];
+        Assert.Equal("Ready", tunnel.Properties["State"].Value.ToString());
+        Assert.Contains("web-", await GetAsync(Url(tunnel)), StringComparison.Ordinal);
+        Assert.Equal(PSInvocationState.Running, ps.InvocationStateInfo.State);
+
+        ps.Stop(); // what Ctrl+C does to the running command
+        Assert.ThrowsAny<PipelineStoppedException>(() => ps.EndInvoke(running));
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal("Stopped", tunnel.Properties["State"].Value.ToString());
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync("127.0.0.1", new Uri(Url(tunnel)).Port));
+        var id = Property<int>(tunnel, "Id");
+        var stillRunning = host.Run($"@(Get-KubeProxyTunnel | Where-Object {{ $_.Id -eq {id} -and $_.State -ne 'Stopped' }}).Count").AssertSuccess().Output.Single();
+        Assert.Equal(0, (int)stillRunning.BaseObject);
+    }
+
+    [SkippableFact]
     public async Task A_256_MiB_transfer_is_byte_exact()
     {
         _cluster.Require();

@@ -24,6 +24,9 @@ public sealed class ModuleHost : IDisposable
         }
     }
 
+    /// <summary>The runspace, for tests that drive a pipeline themselves (BeginInvoke, Stop as Ctrl+C).</summary>
+    public Runspace Runspace => _runspace;
+
     /// <summary>What Import-Module wrote, when the host imported the module.</summary>
     public ScriptResult? ImportResult { get; }
 

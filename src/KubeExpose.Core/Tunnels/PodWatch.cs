@@ -156,11 +156,12 @@ internal sealed class PodWatch
 
                 if (remote.Count == _plan.Ports.Count)
                 {
-                    usable.Add(new PodBackend(pod.Metadata.Name, remote));
+                    usable.Add(new PodBackend(pod.Metadata.Name, remote, pod.Metadata.Uid));
                 }
             }
 
-            var names = usable.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+            // Name and UID: a pod recreated under the same name (StatefulSet) is a new backend.
+            var names = usable.Select(b => $"{b.Name}/{b.Uid}").ToHashSet(StringComparer.Ordinal);
             if (names.SetEquals(_published))
             {
                 return;

@@ -9,9 +9,10 @@ using KubeExpose.Core.Cluster;
 namespace KubeExpose.Core.Tunnels;
 
 /// <summary>
-/// Runs a port-forward: local listeners, the pod watch, and one WebSocket stream per accepted connection to the next
-/// usable pod in turn. A stream that cannot be opened moves on to another pod with bounded backoff; one connection's
-/// failure is recorded on the tunnel and never ends it.
+/// Runs a port-forward: local listeners, the pod watch, and for each accepted connection a pair of SPDY streams on
+/// the next usable pod's connection in turn (<see cref="SpdyPortForward"/>), or one WebSocket per connection when
+/// the cluster refuses SPDY (<see cref="PortForwardChannel"/>). A stream that cannot be opened moves on to another
+/// pod with bounded backoff; one connection's failure is recorded on the tunnel and never ends it.
 /// </summary>
 internal sealed class PortForwardTunnel
 {
@@ -27,6 +28,9 @@ internal sealed class PortForwardTunnel
     private readonly List<LocalListener> _listeners = [];
     private Task _watchTask = Task.CompletedTask;
     private Task _acceptTask = Task.CompletedTask;
+    private Task _retainTask = Task.CompletedTask;
+    private readonly SpdyPortForward _spdy;
+    private volatile bool _useSpdy = true;
     private int _failedListeners;
 
     public PortForwardTunnel(KubeSession session, ClusterTransport transport, ForwardPlan plan, Tunnel tunnel, TimeSpan podTimeout)
@@ -37,6 +41,7 @@ internal sealed class PortForwardTunnel
         _tunnel = tunnel;
         _podTimeout = podTimeout;
         _watch = new PodWatch(session.Client, plan, tunnel, _backends);
+        _spdy = new SpdyPortForward(transport, plan.Namespace, _stop.Token);
         tunnel.StopAction = StopAsync;
     }
 
@@ -46,6 +51,8 @@ internal sealed class PortForwardTunnel
         await CheckAllowedAsync(cancellation).ConfigureAwait(false);
         _watchTask = _watch.RunAsync(_stop.Token);
         var first = await WaitForPodAsync(progress, cancellation).ConfigureAwait(false);
+        await WarmUpAsync(first, progress, cancellation).ConfigureAwait(false);
+        _retainTask = RetainSessionsAsync();
 
         var warnings = new List<string>();
         var endpoints = new List<string>();
@@ -64,6 +71,44 @@ internal sealed class PortForwardTunnel
         _acceptTask = Task.WhenAll(_listeners.Select((l, i) => l.RunAsync(c => HandleAsync(c, i), ListenerFailed, _stop.Token)));
         _tunnel.SetState(_backends.Members.Count > 0 ? TunnelState.Ready : TunnelState.Reconnecting);
         return warnings;
+    }
+
+    // The first pod's SPDY connection is made before the ready signal, so the first forwarded connection does not wait
+    // for it. A refusal is not fatal here: the first connection decides whether a WebSocket works instead.
+    private async Task WarmUpAsync(PodBackend first, IProgress<string>? progress, CancellationToken cancellation)
+    {
+        progress?.Report($"Connecting to pod {first.Name}");
+        try
+        {
+            await _spdy.SessionAsync(first, cancellation).ConfigureAwait(false);
+            _tunnel.Protocol = SpdyUpgrade.Protocol;
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            _tunnel.SetError($"cannot open a SPDY port-forward connection to pod {first.Name}: {e.Message}");
+        }
+    }
+
+    // Connections to pods that left the usable set are closed (once their streams end); new pods get one at once.
+    private async Task RetainSessionsAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var changed = _watch.Changed;
+            if (_useSpdy)
+            {
+                _spdy.Retain(_backends.Members);
+            }
+
+            try
+            {
+                await changed.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     // Without "create pods/portforward" every connection would fail later with 403: say so now, before the ready signal.
@@ -129,13 +174,15 @@ internal sealed class PortForwardTunnel
         _tunnel.ConnectionOpened();
         try
         {
-            var (socket, pod) = await OpenStreamAsync(portIndex).ConfigureAwait(false);
-            if (socket is null)
+            var (pair, socket, pod) = await OpenStreamAsync(portIndex).ConfigureAwait(false);
+            if (pod is null)
             {
                 return;
             }
 
-            var error = await PortForwardChannel.PumpAsync(socket, client, _tunnel, _stop.Token).ConfigureAwait(false);
+            var error = pair is not null
+                ? await SpdyPortForward.PumpAsync(pair, client, _tunnel, _stop.Token).ConfigureAwait(false)
+                : await PortForwardChannel.PumpAsync(socket!, client, _tunnel, _stop.Token).ConfigureAwait(false);
             if (error is not null)
             {
                 _tunnel.SetError($"pod {pod!.Name} port {pod.RemotePorts[portIndex]}: {error.Trim()}");
@@ -157,7 +204,7 @@ internal sealed class PortForwardTunnel
         }
     }
 
-    private async Task<(WebSocket? Socket, PodBackend? Pod)> OpenStreamAsync(int portIndex)
+    private async Task<(SpdyPortForward.StreamPair? Pair, WebSocket? Socket, PodBackend? Pod)> OpenStreamAsync(int portIndex)
     {
         var clock = Stopwatch.StartNew();
         var failed = new HashSet<string>(StringComparer.Ordinal);
@@ -171,7 +218,7 @@ internal sealed class PortForwardTunnel
                 if (clock.Elapsed > _podTimeout)
                 {
                     _tunnel.SetError($"gave up a connection on {_plan.Ports[portIndex]} after {_podTimeout.TotalSeconds:0} s: no usable pod ({_watch.Describe()})");
-                    return (null, null);
+                    return (null, null, null);
                 }
 
                 if (_backends.Members.Count == 0)
@@ -187,13 +234,13 @@ internal sealed class PortForwardTunnel
 
             try
             {
-                var socket = await PortForwardChannel.OpenAsync(_transport, _plan.Namespace, pod.Name, pod.RemotePorts[portIndex], _stop.Token).ConfigureAwait(false);
+                var (pair, socket) = await OpenOnPodAsync(pod, pod.RemotePorts[portIndex]).ConfigureAwait(false);
                 if (_backends.Members.Count > 0)
                 {
                     _tunnel.SetState(TunnelState.Ready);
                 }
 
-                return (socket, pod);
+                return (pair, socket, pod);
             }
             catch (Exception e) when (!_stop.IsCancellationRequested)
             {
@@ -202,14 +249,51 @@ internal sealed class PortForwardTunnel
                 _tunnel.SetError($"cannot open a stream to pod {pod.Name} port {pod.RemotePorts[portIndex]}: {e.Message}");
                 if (clock.Elapsed > _podTimeout)
                 {
-                    return (null, null);
+                    return (null, null, null);
                 }
 
                 await Task.Delay(Backoff.Default.Delay(attempt++), _stop.Token).ConfigureAwait(false);
             }
         }
 
-        return (null, null);
+        return (null, null, null);
+    }
+
+    private async Task<(SpdyPortForward.StreamPair? Pair, WebSocket? Socket)> OpenOnPodAsync(PodBackend pod, int port)
+    {
+        if (_useSpdy)
+        {
+            try
+            {
+                var pair = await _spdy.OpenAsync(pod, port, _stop.Token).ConfigureAwait(false);
+                _tunnel.Protocol = SpdyUpgrade.Protocol;
+                return (pair, null);
+            }
+            catch (SpdyUpgradeRefusedException refused)
+            {
+                // Either the pod cannot be used (a WebSocket fails too) or SPDY is not accepted on the way to it (newer
+                // API servers, proxies): then WebSockets it is, for the rest of the tunnel's life.
+                WebSocket socket;
+                try
+                {
+                    socket = await PortForwardChannel.OpenAsync(_transport, _plan.Namespace, pod.Name, port, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new IOException($"{refused.Message}; a WebSocket failed too: {e.Message}", e);
+                }
+
+                _useSpdy = false;
+                _tunnel.Protocol = PortForwardChannel.Protocol;
+                _tunnel.SetError($"{refused.Message}; using {PortForwardChannel.Protocol} WebSockets instead");
+                await _spdy.DisposeAsync().ConfigureAwait(false);
+                return (null, socket);
+            }
+        }
+
+        var webSocket = await PortForwardChannel.OpenAsync(_transport, _plan.Namespace, pod.Name, port, _stop.Token).ConfigureAwait(false);
+        _tunnel.Protocol = PortForwardChannel.Protocol;
+        return (null, webSocket);
     }
 
     private void ListenerFailed(Exception e)
@@ -243,12 +327,14 @@ internal sealed class PortForwardTunnel
 
         try
         {
-            await Task.WhenAll(_acceptTask, _watchTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(_acceptTask, _watchTask, _retainTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception)
         {
             // Stopping must not fail: whatever the loops ended with is moot now.
         }
+
+        await _spdy.DisposeAsync().ConfigureAwait(false);
 
         _transport.Dispose();
         _session.Dispose();

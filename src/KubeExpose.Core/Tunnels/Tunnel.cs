@@ -15,6 +15,7 @@ public sealed class Tunnel
     private TunnelState _state = TunnelState.Starting;
     private string[] _currentPods = [];
     private string? _lastError;
+    private string? _protocol;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal Tunnel(int id, TunnelKind kind, string target, string @namespace)
@@ -40,6 +41,17 @@ public sealed class Tunnel
 
     /// <summary>Where to point a client: the first local endpoint as a URL, or a Service's proxy URL.</summary>
     public string? Url { get; internal set; }
+
+    /// <summary>
+    /// How a port-forward reaches its pods: <c>SPDY/3.1</c> (one connection per pod, a pair of streams per forwarded
+    /// connection, as kubectl) or <c>v4.channel.k8s.io</c> (one WebSocket per forwarded connection, used when the
+    /// cluster or a proxy on the way refuses SPDY). Null for the API proxy, and until the first pod has been reached.
+    /// </summary>
+    public string? Protocol
+    {
+        get { lock (_gate) { return _protocol; } }
+        internal set { lock (_gate) { _protocol = value; } }
+    }
 
     public TunnelState State
     {

@@ -12,15 +12,17 @@ namespace KubeExpose.Commands;
 /// <remarks>
 /// In its default form Start-KubeProxyTunnel forwards local ports to a pod, or to the ready pods behind a Service or
 /// workload: each local connection gets its own stream to a ready pod, connections are spread over the pods, and a pod
-/// that goes away makes the tunnel pick another one instead of dying. With -ApiProxy it serves the Kubernetes API on a
+/// that goes away makes the tunnel pick another one instead of dying. Streams use SPDY/3.1 as kubectl does, with one
+/// connection per pod kept open and a pair of streams per local connection (Protocol shows SPDY/3.1); when the cluster
+/// or a proxy on the way refuses SPDY, the tunnel uses one v4.channel.k8s.io WebSocket per connection instead. With -ApiProxy it serves the Kubernetes API on a
 /// local port with kubectl proxy's filters (Host header, paths, methods; exec and attach rejected). The command returns
 /// once the tunnel is Ready; the tunnel lives in the session until Stop-KubeProxyTunnel, the end of the session or
 /// Remove-Module.
 /// Ports follow kubectl port-forward: LOCAL:REMOTE, :REMOTE for a free local port, REMOTE for the same port locally,
 /// and port names; a Service port is mapped to the targetPort of each pod, and UDP ports are refused. By default the
 /// tunnel listens on 127.0.0.1 and ::1. The tunnel object is live: State (Starting, Ready, Reconnecting, Stopped,
-/// Failed), CurrentPods, ActiveConnections, TotalConnections, BytesIn, BytesOut, Reconnects and LastError change as it
-/// serves. With -ApiProxy the defaults are kubectl proxy's (port 8001, address 127.0.0.1, the same filters); a
+/// Failed), Protocol, CurrentPods, ActiveConnections, TotalConnections, BytesIn, BytesOut, Reconnects and LastError
+/// change as it serves. With -ApiProxy the defaults are kubectl proxy's (port 8001, address 127.0.0.1, the same filters); a
 /// non-loopback -Address is refused unless -AllowRemoteAccess is given.
 /// </remarks>
 /// <example>

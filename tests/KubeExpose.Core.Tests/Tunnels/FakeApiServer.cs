@@ -12,7 +12,7 @@ namespace KubeExpose.Core.Tests.Tunnels;
 /// Just enough of an API server (and of a kubelet's <c>v4.channel.k8s.io</c> port-forward) on loopback to drive a real
 /// port-forward tunnel: a Deployment, its pods (list and watch, with events the test pushes), and port-forward
 /// WebSockets whose behaviour each pod chooses: serve (greet with the pod name, then echo), refuse (error channel),
-/// or be gone (404 on the upgrade).
+/// or be gone (404 on the upgrade). SPDY upgrades are refused (400), as by a proxy that only passes WebSockets.
 /// </summary>
 internal sealed class FakeApiServer : IAsyncDisposable
 {
@@ -56,6 +56,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
     public bool PortForwardAllowed { get; set; } = true;
 
     public string KubeConfig { get; }
+
+    /// <summary>SPDY port-forward upgrades asked for (all refused).</summary>
+    public int SpdyUpgrades { get; private set; }
 
     /// <summary>Port-forward streams opened, per pod.</summary>
     public ConcurrentDictionary<string, int> Streams { get; } = new();
@@ -156,6 +159,15 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }
         else if (path.StartsWith("/api/v1/namespaces/ns/pods/", StringComparison.Ordinal) && path.EndsWith("/portforward", StringComparison.Ordinal))
         {
+            if (!context.Request.IsWebSocketRequest)
+            {
+                // Like a cluster (or a proxy) that does not accept SPDY: the tunnel must fall back to WebSockets.
+                SpdyUpgrades++;
+                context.Response.StatusCode = _pods.TryGetValue(path.Split('/')[6], out var pod) && pod.Behaviour != Behaviour.Gone ? 400 : 404;
+                context.Response.Close();
+                return;
+            }
+
             await PortForwardAsync(context, path.Split('/')[6], int.Parse(query["ports"]!));
         }
         else
