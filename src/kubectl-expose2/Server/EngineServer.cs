@@ -76,20 +76,8 @@ internal static class EngineServer
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(16);
-        try
-        {
-            Serve(listener, path);
-        }
-        finally
-        {
-            // Only remove the socket file if it is still ours (a newer server may have replaced a stale one).
-            if (File.Exists(path) && !IsListening(path))
-            {
-                File.Delete(path);
-            }
-        }
-
-        return 0;
+        Serve(listener, path);
+        return 0; // disposing the bound listener removes its socket file
     }
 
     private static void Serve(Socket listener, string path)
