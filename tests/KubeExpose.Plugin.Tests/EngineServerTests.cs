@@ -173,19 +173,7 @@ public sealed class EngineServerTests : IDisposable
         PluginProcess.Run(Env(), "reach", "svc/web", "--kubeconfig", "/nonexistent/kubeconfig");
         WaitForServer();
 
-        // A probe of a closed local port, retried for minutes: only the interrupt can end it soon.
-        var start = new ProcessStartInfo(PluginProcess.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "test", "127.0.0.1:1", "--retries", "1000", "--retry-interval", "1s" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in Env())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var call = Process.Start(start)!;
+        using var call = StartRetriedProbe();
         var error = call.StandardError.ReadToEndAsync();
         call.StandardOutput.ReadToEndAsync();
         Thread.Sleep(TimeSpan.FromSeconds(3));
@@ -207,6 +195,44 @@ public sealed class EngineServerTests : IDisposable
 
         var next = PluginProcess.Run(Env(), "reach", "svc/web", "--kubeconfig", "/nonexistent/kubeconfig");
         Assert.Contains("served by the engine server", next.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_call_that_arrives_while_the_server_is_busy_runs_in_its_own_process()
+    {
+        PluginProcess.Run(Env(), "reach", "svc/web", "--kubeconfig", "/nonexistent/kubeconfig");
+        WaitForServer();
+        using var busy = StartRetriedProbe();
+        try
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+            Assert.False(busy.HasExited, "the retried probe ended before the second call");
+            var second = PluginProcess.Run(Env(), "reach", "svc/web", "--kubeconfig", "/nonexistent/kubeconfig");
+            Assert.DoesNotContain("served by the engine server", second.Error, StringComparison.Ordinal);
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("'/nonexistent/kubeconfig' does not exist", second.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            busy.Kill();
+        }
+    }
+
+    // A served probe of a closed local port, retried for minutes: it keeps the server busy until interrupted.
+    private Process StartRetriedProbe()
+    {
+        var start = new ProcessStartInfo(PluginProcess.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "test", "127.0.0.1:1", "--retries", "1000", "--retry-interval", "1s" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in Env())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 
     private string WaitForServer()
