@@ -50,6 +50,11 @@ internal static class EngineServer
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
         Directory.SetCurrentDirectory("/");
+        // A call blocks pool threads for its whole length (the cmdlet's pipeline, the read that waits for the caller's
+        // Ctrl+C) while the next runspace opens on another; with the default minimum (one per core) the cmdlet's own
+        // HTTP continuations then wait for the pool to grow, about half a second at a time.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(completions, 16));
         var path = EngineServerSettings.SocketPath;
         if (IsListening(path))
         {
