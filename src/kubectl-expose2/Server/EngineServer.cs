@@ -8,7 +8,7 @@ using KubeExpose.Plugin.Hosting;
 namespace KubeExpose.Plugin.Server;
 
 /// <summary>
-/// The warm engine: the same plugin executable started in the background (<c>kubectl-expose2 --engine-server</c>),
+/// The warm engine: the engine host started in the background (<c>KubeExpose.Plugin --engine-server</c>),
 /// which keeps the PowerShell engine, the module's assemblies and their compiled code loaded, so that a call costs what
 /// the cmdlet does rather than the engine's start-up. Every call still gets a fresh runspace with the module imported,
 /// the caller's environment and working directory: a served call behaves as the same call in-process. One call at a
@@ -187,7 +187,7 @@ internal static class EngineServer
         using var interrupt = new CancellationTokenSource();
         var finished = 0;
         // The caller's Ctrl+C arrives as a frame; the caller disappearing (killed) counts as one too.
-        var listen = Task.Run(() =>
+        _ = Task.Run(() =>
         {
             try
             {
@@ -220,10 +220,9 @@ internal static class EngineServer
         }
         finally
         {
-
+            // The listening task is left to end by itself: the caller closes the connection after the exit frame.
             stdout.Flush();
             Volatile.Write(ref finished, 1);
-            _ = listen; // ends when the caller closes the connection after the exit frame
         }
     }
 
