@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using KubeExpose.Plugin.Server;
 using Microsoft.PowerShell.Commands;
 
 namespace KubeExpose.Plugin.Hosting;
@@ -17,11 +18,8 @@ public sealed class ModuleRunspace : IDisposable
 
     private ModuleRunspace(Runspace runspace) => _runspace = runspace;
 
-    /// <summary>The module folder shipped beside the executable (symlinks to the executable are resolved by the host).</summary>
-    public static string ModuleFolder =>
-        Environment.GetEnvironmentVariable("KUBEEXPOSE_PLUGIN_MODULE") is { Length: > 0 } overridden
-            ? overridden
-            : Path.Combine(AppContext.BaseDirectory, "KubeExpose");
+    /// <summary>The module folder shipped beside the executable, or KUBEEXPOSE_PLUGIN_MODULE.</summary>
+    public static string ModuleFolder => EngineServerSettings.ModuleFolder;
 
     public static string ModuleManifest => Path.Combine(ModuleFolder, "KubeExpose.psd1");
 

@@ -102,7 +102,7 @@ internal static class EngineServerSettings
     {
         var folder = PluginFolder;
         var identity = new StringBuilder();
-        foreach (var file in new[] { Path.Combine(folder, "kubectl-expose2"), Path.Combine(folder, "KubeExpose.Plugin.dll"), ModuleDll(folder) })
+        foreach (var file in new[] { Path.Combine(folder, "kubectl-expose2"), Path.Combine(folder, "KubeExpose.Plugin.dll"), Path.Combine(ModuleFolder, "KubeExpose.dll") })
         {
             identity.Append(file).Append('|');
             if (File.Exists(file))
@@ -121,10 +121,14 @@ internal static class EngineServerSettings
         return hash.ToString("x16");
     }
 
-    private static string ModuleDll(string folder) =>
-        Path.Combine(Environment.GetEnvironmentVariable("KUBEEXPOSE_PLUGIN_MODULE") is { Length: > 0 } overridden
+    /// <summary>
+    /// The KubeExpose module the engine imports: the folder shipped beside the plugin, or KUBEEXPOSE_PLUGIN_MODULE.
+    /// One definition for the engine host (which imports it) and the launcher (whose fingerprint must name it too).
+    /// </summary>
+    public static string ModuleFolder =>
+        Environment.GetEnvironmentVariable("KUBEEXPOSE_PLUGIN_MODULE") is { Length: > 0 } overridden
             ? overridden
-            : Path.Combine(folder, "KubeExpose"), "KubeExpose.dll");
+            : Path.Combine(PluginFolder, "KubeExpose");
 
     private static string ResolveLinks(string path) =>
         File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
